@@ -1,0 +1,1 @@
+//! CSV journals (placeholder, being written).

@@ -1,0 +1,1 @@
+//! JSON Lines journals (placeholder, being written).

@@ -1,0 +1,1 @@
+//! Invariant checks over a ledger (spec §9), placeholder.

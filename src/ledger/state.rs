@@ -1,0 +1,609 @@
+//! [`Ledger`]: the entry tables, their indexes, per-item cost state and the undo log.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::entries::*;
+use crate::config::{CompanyConfig, Item};
+use crate::journal::Dimensions;
+
+/// The stock bucket that applications stay within: item, location and variant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BucketKey {
+    pub item: ItemId,
+    pub location: LocationId,
+    pub variant_code: Code,
+}
+
+/// Avg. Cost Adjmt. Entry Point key (spec §1.4): item, location, variant, valuation date.
+/// For Average items the date is the end of the average-cost period, and location and variant
+/// are blank when the calc type is Item.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EntryPointKey {
+    pub item: ItemId,
+    pub location: LocationId,
+    pub variant_code: Code,
+    pub valuation_date: NaiveDate,
+}
+
+/// Per-item cost state: the item-card fields that posting and adjustment change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemCostState {
+    pub unit_cost: Decimal,
+    pub standard_cost: Decimal,
+    pub last_direct_cost: Decimal,
+    /// Σ invoiced quantity of the item's entries (decides when last direct cost becomes the
+    /// unit cost).
+    pub invoiced_quantity: Decimal,
+    /// Σ quantity of the item's entries (stock on hand, all locations).
+    pub inventory_quantity: Decimal,
+    /// Σ (actual + expected) cost of the item's value entries.
+    pub inventory_cost: Decimal,
+    pub cost_is_adjusted: bool,
+    pub allow_online_adjustment: bool,
+}
+
+/// Open entries of one bucket, ordered by (posting date, entry no.): FIFO takes the first,
+/// LIFO the last.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Bucket {
+    pub open_inbound: BTreeSet<(NaiveDate, u64)>,
+    pub open_outbound: BTreeSet<(NaiveDate, u64)>,
+    pub quantity: Decimal,
+}
+
+/// The in-place fields of an item ledger entry, as saved by the undo log.
+#[derive(Debug, Clone)]
+struct IleBookkeeping {
+    remaining_quantity: Decimal,
+    invoiced_quantity: Decimal,
+    completely_invoiced: bool,
+    last_invoice_date: Option<NaiveDate>,
+    applied_entry_to_adjust: bool,
+    shipped_qty_not_returned: Decimal,
+}
+
+impl IleBookkeeping {
+    fn of(entry: &ItemLedgerEntry) -> Self {
+        IleBookkeeping {
+            remaining_quantity: entry.remaining_quantity,
+            invoiced_quantity: entry.invoiced_quantity,
+            completely_invoiced: entry.completely_invoiced,
+            last_invoice_date: entry.last_invoice_date,
+            applied_entry_to_adjust: entry.applied_entry_to_adjust,
+            shipped_qty_not_returned: entry.shipped_qty_not_returned,
+        }
+    }
+
+    fn restore(self, entry: &mut ItemLedgerEntry) {
+        entry.remaining_quantity = self.remaining_quantity;
+        entry.invoiced_quantity = self.invoiced_quantity;
+        entry.completely_invoiced = self.completely_invoiced;
+        entry.last_invoice_date = self.last_invoice_date;
+        entry.applied_entry_to_adjust = self.applied_entry_to_adjust;
+        entry.shipped_qty_not_returned = self.shipped_qty_not_returned;
+    }
+}
+
+/// One reversible change made during a batch.
+#[derive(Debug, Clone)]
+enum UndoRecord {
+    ItemLedgerEntry(u64, IleBookkeeping),
+    ValuationDate(u64, NaiveDate),
+    OpenInboundInserted(BucketKey, (NaiveDate, u64)),
+    OpenInboundRemoved(BucketKey, (NaiveDate, u64)),
+    OpenOutboundInserted(BucketKey, (NaiveDate, u64)),
+    OpenOutboundRemoved(BucketKey, (NaiveDate, u64)),
+    BucketQuantity(BucketKey, Decimal),
+    ItemState(ItemId, Box<ItemCostState>),
+    Serial((ItemId, Code), Option<u64>),
+    EntryPoint(EntryPointKey, Option<bool>),
+}
+
+/// Entry counts at the start of a batch, for [`Ledger::rollback`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LedgerCheckpoint {
+    item_ledger_entries: usize,
+    value_entries: usize,
+    item_application_entries: usize,
+    dimension_sets: usize,
+    undo_len: usize,
+}
+
+/// The whole costing sub-ledger of one company, in memory.
+///
+/// Entry numbers start at 1 and equal the position in the table plus one.
+#[derive(Debug, Clone)]
+pub struct Ledger {
+    config: CompanyConfig,
+    item_ids: HashMap<String, ItemId>,
+    location_codes: Vec<Code>,
+    location_ids: HashMap<String, LocationId>,
+    blank_code: Code,
+    dimension_sets: Vec<Dimensions>,
+    dimension_set_ids: HashMap<Dimensions, DimensionSetId>,
+
+    item_ledger_entries: Vec<ItemLedgerEntry>,
+    value_entries: Vec<ValueEntry>,
+    item_application_entries: Vec<ItemApplicationEntry>,
+
+    /// Value entry numbers of each item ledger entry, in entry order (index = ILE no. − 1).
+    value_entries_by_ile: Vec<Vec<u64>>,
+    /// Application entry numbers that name each item ledger entry as inbound or outbound.
+    applications_by_ile: Vec<Vec<u64>>,
+    items: Vec<ItemCostState>,
+    buckets: HashMap<BucketKey, Bucket>,
+    /// Serial numbers on hand: (item, serial) → the open inbound entry holding it.
+    serials_on_hand: HashMap<(ItemId, Code), u64>,
+    /// Avg. Cost Adjmt. Entry Points → cost is adjusted.
+    entry_points: BTreeMap<EntryPointKey, bool>,
+    /// Item ledger entries with "Applied Entry to Adjust" set, so that cost adjustment finds
+    /// them without a scan.
+    applied_entries_to_adjust: BTreeSet<u64>,
+
+    undo: Vec<UndoRecord>,
+}
+
+impl Ledger {
+    /// A ledger with no entries for the given company.
+    pub fn new(config: CompanyConfig) -> Self {
+        let blank_code: Code = Arc::from("");
+        let item_ids = config
+            .items
+            .iter()
+            .enumerate()
+            .map(|(index, item)| (item.no.clone(), ItemId(index as u32)))
+            .collect();
+        let mut location_codes = vec![blank_code.clone()];
+        let mut location_ids = HashMap::new();
+        location_ids.insert(String::new(), LocationId::BLANK);
+        for location in &config.locations {
+            if location.code.is_empty() {
+                continue;
+            }
+            location_ids.insert(location.code.clone(), LocationId(location_codes.len() as u32));
+            location_codes.push(Arc::from(location.code.as_str()));
+        }
+        let items = config.items.iter().map(initial_item_state).collect();
+        let mut dimension_set_ids = HashMap::new();
+        dimension_set_ids.insert(Dimensions::new(), DimensionSetId(0));
+        Ledger {
+            config,
+            item_ids,
+            location_codes,
+            location_ids,
+            blank_code,
+            dimension_sets: vec![Dimensions::new()],
+            dimension_set_ids,
+            item_ledger_entries: Vec::new(),
+            value_entries: Vec::new(),
+            item_application_entries: Vec::new(),
+            value_entries_by_ile: Vec::new(),
+            applications_by_ile: Vec::new(),
+            items,
+            buckets: HashMap::new(),
+            serials_on_hand: HashMap::new(),
+            entry_points: BTreeMap::new(),
+            applied_entries_to_adjust: BTreeSet::new(),
+            undo: Vec::new(),
+        }
+    }
+
+    // ----- read access -------------------------------------------------------------------
+
+    pub fn config(&self) -> &CompanyConfig {
+        &self.config
+    }
+
+    pub fn item_ledger_entries(&self) -> &[ItemLedgerEntry] {
+        &self.item_ledger_entries
+    }
+
+    pub fn value_entries(&self) -> &[ValueEntry] {
+        &self.value_entries
+    }
+
+    pub fn item_application_entries(&self) -> &[ItemApplicationEntry] {
+        &self.item_application_entries
+    }
+
+    /// The item ledger entry with this number.
+    pub fn item_ledger_entry(&self, entry_no: u64) -> Option<&ItemLedgerEntry> {
+        entry_index(entry_no).and_then(|index| self.item_ledger_entries.get(index))
+    }
+
+    pub fn value_entry(&self, entry_no: u64) -> Option<&ValueEntry> {
+        entry_index(entry_no).and_then(|index| self.value_entries.get(index))
+    }
+
+    /// The value entries of one item ledger entry, oldest first.
+    pub fn value_entries_of(&self, ile_no: u64) -> impl Iterator<Item = &ValueEntry> + '_ {
+        let numbers = entry_index(ile_no)
+            .and_then(|index| self.value_entries_by_ile.get(index))
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        numbers.iter().map(move |&no| &self.value_entries[no as usize - 1])
+    }
+
+    /// The application entries that name this item ledger entry as inbound or outbound.
+    pub fn applications_of(&self, ile_no: u64) -> impl Iterator<Item = &ItemApplicationEntry> + '_ {
+        let numbers = entry_index(ile_no)
+            .and_then(|index| self.applications_by_ile.get(index))
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        numbers
+            .iter()
+            .map(move |&no| &self.item_application_entries[no as usize - 1])
+    }
+
+    pub fn item_id(&self, item_no: &str) -> Option<ItemId> {
+        self.item_ids.get(item_no).copied()
+    }
+
+    pub fn item(&self, item: ItemId) -> &Item {
+        &self.config.items[item.0 as usize]
+    }
+
+    pub fn item_no(&self, item: ItemId) -> &str {
+        &self.config.items[item.0 as usize].no
+    }
+
+    pub fn item_cost_state(&self, item: ItemId) -> &ItemCostState {
+        &self.items[item.0 as usize]
+    }
+
+    pub fn location_id(&self, code: &str) -> Option<LocationId> {
+        self.location_ids.get(code).copied()
+    }
+
+    pub fn location_code(&self, location: LocationId) -> &str {
+        &self.location_codes[location.0 as usize]
+    }
+
+    pub fn dimensions(&self, set: DimensionSetId) -> &Dimensions {
+        &self.dimension_sets[set.0 as usize]
+    }
+
+    pub fn blank_code(&self) -> Code {
+        self.blank_code.clone()
+    }
+
+    /// Avg. Cost Adjmt. Entry Points and whether each is adjusted.
+    pub fn entry_points(&self) -> &BTreeMap<EntryPointKey, bool> {
+        &self.entry_points
+    }
+
+    /// Item ledger entries flagged "Applied Entry to Adjust", in entry order.
+    pub fn applied_entries_to_adjust(&self) -> &BTreeSet<u64> {
+        &self.applied_entries_to_adjust
+    }
+
+    /// Stock on hand in one bucket.
+    pub fn bucket_quantity(&self, key: &BucketKey) -> Decimal {
+        self.buckets.get(key).map_or(Decimal::ZERO, |bucket| bucket.quantity)
+    }
+
+    pub(crate) fn bucket(&self, key: &BucketKey) -> Option<&Bucket> {
+        self.buckets.get(key)
+    }
+
+    /// The inbound entry that holds this serial number, if it is on hand.
+    pub fn serial_on_hand(&self, item: ItemId, serial_no: &Code) -> Option<u64> {
+        self.serials_on_hand.get(&(item, serial_no.clone())).copied()
+    }
+
+    /// Sum of (actual, expected) cost over the value entries of one item ledger entry.
+    pub fn cost_of_entry(&self, ile_no: u64) -> (Decimal, Decimal) {
+        self.value_entries_of(ile_no)
+            .fold((Decimal::ZERO, Decimal::ZERO), |(actual, expected), entry| {
+                (actual + entry.cost_amount_actual, expected + entry.cost_amount_expected)
+            })
+    }
+
+    /// Valuation date of the entry's direct-cost value entries (its first value entry).
+    pub fn direct_cost_valuation_date(&self, ile_no: u64) -> Option<NaiveDate> {
+        self.value_entries_of(ile_no)
+            .find(|entry| entry.entry_type != CostEntryType::Revaluation)
+            .map(|entry| entry.valuation_date)
+    }
+
+    /// Latest valuation date over all value entries of the entry (revaluations included).
+    pub fn latest_valuation_date(&self, ile_no: u64) -> Option<NaiveDate> {
+        self.value_entries_of(ile_no).map(|entry| entry.valuation_date).max()
+    }
+
+    // ----- interning ---------------------------------------------------------------------
+
+    /// The id of a dimension set, interning it when new.
+    pub fn intern_dimensions(&mut self, dimensions: &Dimensions) -> DimensionSetId {
+        if dimensions.is_empty() {
+            return DimensionSetId(0);
+        }
+        if let Some(id) = self.dimension_set_ids.get(dimensions) {
+            return *id;
+        }
+        let id = DimensionSetId(self.dimension_sets.len() as u32);
+        self.dimension_sets.push(dimensions.clone());
+        self.dimension_set_ids.insert(dimensions.clone(), id);
+        id
+    }
+
+    // ----- batches -----------------------------------------------------------------------
+
+    /// Marks the start of a batch; pass the result to [`Ledger::rollback`] to undo it.
+    pub fn checkpoint(&mut self) -> LedgerCheckpoint {
+        self.undo.clear();
+        LedgerCheckpoint {
+            item_ledger_entries: self.item_ledger_entries.len(),
+            value_entries: self.value_entries.len(),
+            item_application_entries: self.item_application_entries.len(),
+            dimension_sets: self.dimension_sets.len(),
+            undo_len: 0,
+        }
+    }
+
+    /// Ends a batch successfully: its undo log is dropped.
+    pub fn commit(&mut self) {
+        self.undo.clear();
+    }
+
+    /// Puts the ledger back exactly as it was at `checkpoint`.
+    pub fn rollback(&mut self, checkpoint: LedgerCheckpoint) {
+        while self.undo.len() > checkpoint.undo_len {
+            let record = self.undo.pop().expect("undo log shorter than its length");
+            self.undo_one(record);
+        }
+        for entry in self.value_entries.drain(checkpoint.value_entries..) {
+            if let Some(numbers) = self
+                .value_entries_by_ile
+                .get_mut(entry.item_ledger_entry_no as usize - 1)
+            {
+                numbers.retain(|&no| no != entry.entry_no);
+            }
+        }
+        for application in self
+            .item_application_entries
+            .drain(checkpoint.item_application_entries..)
+        {
+            for side in [application.inbound_item_entry_no, application.outbound_item_entry_no] {
+                if let Some(numbers) = entry_index(side).and_then(|i| self.applications_by_ile.get_mut(i)) {
+                    numbers.retain(|&no| no != application.entry_no);
+                }
+            }
+        }
+        for entry in self.item_ledger_entries.drain(checkpoint.item_ledger_entries..) {
+            self.applied_entries_to_adjust.remove(&entry.entry_no);
+        }
+        self.value_entries_by_ile.truncate(checkpoint.item_ledger_entries);
+        self.applications_by_ile.truncate(checkpoint.item_ledger_entries);
+        for dimensions in self.dimension_sets.drain(checkpoint.dimension_sets..) {
+            self.dimension_set_ids.remove(&dimensions);
+        }
+    }
+
+    fn undo_one(&mut self, record: UndoRecord) {
+        match record {
+            UndoRecord::ItemLedgerEntry(entry_no, saved) => {
+                if let Some(entry) = self.item_ledger_entries.get_mut(entry_no as usize - 1) {
+                    saved.restore(entry);
+                    if entry.applied_entry_to_adjust {
+                        self.applied_entries_to_adjust.insert(entry_no);
+                    } else {
+                        self.applied_entries_to_adjust.remove(&entry_no);
+                    }
+                }
+            }
+            UndoRecord::ValuationDate(entry_no, date) => {
+                if let Some(entry) = self.value_entries.get_mut(entry_no as usize - 1) {
+                    entry.valuation_date = date;
+                }
+            }
+            UndoRecord::OpenInboundInserted(key, open) => {
+                self.bucket_mut_raw(&key).open_inbound.remove(&open);
+            }
+            UndoRecord::OpenInboundRemoved(key, open) => {
+                self.bucket_mut_raw(&key).open_inbound.insert(open);
+            }
+            UndoRecord::OpenOutboundInserted(key, open) => {
+                self.bucket_mut_raw(&key).open_outbound.remove(&open);
+            }
+            UndoRecord::OpenOutboundRemoved(key, open) => {
+                self.bucket_mut_raw(&key).open_outbound.insert(open);
+            }
+            UndoRecord::BucketQuantity(key, quantity) => {
+                self.bucket_mut_raw(&key).quantity = quantity;
+            }
+            UndoRecord::ItemState(item, state) => self.items[item.0 as usize] = *state,
+            UndoRecord::Serial(key, previous) => match previous {
+                Some(entry_no) => {
+                    self.serials_on_hand.insert(key, entry_no);
+                }
+                None => {
+                    self.serials_on_hand.remove(&key);
+                }
+            },
+            UndoRecord::EntryPoint(key, previous) => match previous {
+                Some(adjusted) => {
+                    self.entry_points.insert(key, adjusted);
+                }
+                None => {
+                    self.entry_points.remove(&key);
+                }
+            },
+        }
+    }
+
+    fn bucket_mut_raw(&mut self, key: &BucketKey) -> &mut Bucket {
+        self.buckets.entry(key.clone()).or_default()
+    }
+
+    // ----- recorded mutations ------------------------------------------------------------
+
+    /// Appends a new item ledger entry; its number must be the next one.
+    pub(crate) fn insert_item_ledger_entry(&mut self, entry: ItemLedgerEntry) {
+        assert_eq!(entry.entry_no, self.next_item_ledger_entry_no(), "ILE numbers are dense");
+        if entry.applied_entry_to_adjust {
+            self.applied_entries_to_adjust.insert(entry.entry_no);
+        }
+        self.item_ledger_entries.push(entry);
+        self.value_entries_by_ile.push(Vec::new());
+        self.applications_by_ile.push(Vec::new());
+    }
+
+    /// Appends a value entry and links it to its item ledger entry.
+    pub(crate) fn insert_value_entry(&mut self, entry: ValueEntry) {
+        assert_eq!(entry.entry_no, self.next_value_entry_no(), "VE numbers are dense");
+        let index = entry.item_ledger_entry_no as usize - 1;
+        assert!(index < self.item_ledger_entries.len(), "value entry of an unknown ILE");
+        self.value_entries_by_ile[index].push(entry.entry_no);
+        self.value_entries.push(entry);
+    }
+
+    /// Appends an application entry and links it to both of its entries.
+    pub(crate) fn insert_application(&mut self, application: ItemApplicationEntry) {
+        assert_eq!(application.entry_no, self.item_application_entries.len() as u64 + 1);
+        self.applications_by_ile[application.inbound_item_entry_no as usize - 1].push(application.entry_no);
+        if application.outbound_item_entry_no != 0 {
+            self.applications_by_ile[application.outbound_item_entry_no as usize - 1]
+                .push(application.entry_no);
+        }
+        self.item_application_entries.push(application);
+    }
+
+    pub(crate) fn next_item_ledger_entry_no(&self) -> u64 {
+        self.item_ledger_entries.len() as u64 + 1
+    }
+
+    pub(crate) fn next_value_entry_no(&self) -> u64 {
+        self.value_entries.len() as u64 + 1
+    }
+
+    pub(crate) fn next_application_entry_no(&self) -> u64 {
+        self.item_application_entries.len() as u64 + 1
+    }
+
+    /// Changes the bookkeeping fields of an existing item ledger entry.
+    pub(crate) fn update_item_ledger_entry(&mut self, entry_no: u64, change: impl FnOnce(&mut ItemLedgerEntry)) {
+        let entry = &mut self.item_ledger_entries[entry_no as usize - 1];
+        self.undo.push(UndoRecord::ItemLedgerEntry(entry_no, IleBookkeeping::of(entry)));
+        change(entry);
+        if entry.applied_entry_to_adjust {
+            self.applied_entries_to_adjust.insert(entry_no);
+        } else {
+            self.applied_entries_to_adjust.remove(&entry_no);
+        }
+    }
+
+    /// Moves a value entry's valuation date (spec §1.10).
+    pub(crate) fn set_valuation_date(&mut self, value_entry_no: u64, date: NaiveDate) {
+        let entry = &mut self.value_entries[value_entry_no as usize - 1];
+        if entry.valuation_date != date {
+            self.undo.push(UndoRecord::ValuationDate(value_entry_no, entry.valuation_date));
+            entry.valuation_date = date;
+        }
+    }
+
+    pub(crate) fn insert_open_inbound(&mut self, key: &BucketKey, open: (NaiveDate, u64)) {
+        if self.bucket_mut_raw(key).open_inbound.insert(open) {
+            self.undo.push(UndoRecord::OpenInboundInserted(key.clone(), open));
+        }
+    }
+
+    pub(crate) fn remove_open_inbound(&mut self, key: &BucketKey, open: (NaiveDate, u64)) {
+        if self.bucket_mut_raw(key).open_inbound.remove(&open) {
+            self.undo.push(UndoRecord::OpenInboundRemoved(key.clone(), open));
+        }
+    }
+
+    pub(crate) fn insert_open_outbound(&mut self, key: &BucketKey, open: (NaiveDate, u64)) {
+        if self.bucket_mut_raw(key).open_outbound.insert(open) {
+            self.undo.push(UndoRecord::OpenOutboundInserted(key.clone(), open));
+        }
+    }
+
+    pub(crate) fn remove_open_outbound(&mut self, key: &BucketKey, open: (NaiveDate, u64)) {
+        if self.bucket_mut_raw(key).open_outbound.remove(&open) {
+            self.undo.push(UndoRecord::OpenOutboundRemoved(key.clone(), open));
+        }
+    }
+
+    pub(crate) fn add_bucket_quantity(&mut self, key: &BucketKey, quantity: Decimal) {
+        let bucket = self.bucket_mut_raw(key);
+        let old = bucket.quantity;
+        bucket.quantity += quantity;
+        self.undo.push(UndoRecord::BucketQuantity(key.clone(), old));
+    }
+
+    /// Changes an item's cost state.
+    pub(crate) fn update_item_cost_state(&mut self, item: ItemId, change: impl FnOnce(&mut ItemCostState)) {
+        let state = &mut self.items[item.0 as usize];
+        self.undo.push(UndoRecord::ItemState(item, Box::new(state.clone())));
+        change(state);
+    }
+
+    /// Records that `entry_no` holds the serial number (or, with `None`, that it left stock).
+    pub(crate) fn set_serial_on_hand(&mut self, item: ItemId, serial_no: &Code, holder: Option<u64>) {
+        let key = (item, serial_no.clone());
+        let previous = match holder {
+            Some(entry_no) => self.serials_on_hand.insert(key.clone(), entry_no),
+            None => self.serials_on_hand.remove(&key),
+        };
+        self.undo.push(UndoRecord::Serial(key, previous));
+    }
+
+    /// Sets an entry point to "not adjusted"; with `cascade`, every later point of the same
+    /// item (and, unless `whole_item`, the same location and variant) too (spec §1.4).
+    pub(crate) fn reset_entry_point(&mut self, key: EntryPointKey, cascade: bool, whole_item: bool) {
+        let previous = self.entry_points.insert(key.clone(), false);
+        self.undo.push(UndoRecord::EntryPoint(key.clone(), previous));
+        if !cascade {
+            return;
+        }
+        let later: Vec<EntryPointKey> = self
+            .entry_points
+            .range(key.clone()..)
+            .filter(|(other, adjusted)| {
+                **adjusted
+                    && other.item == key.item
+                    && other.valuation_date > key.valuation_date
+                    && (whole_item
+                        || (other.location == key.location && other.variant_code == key.variant_code))
+            })
+            .map(|(other, _)| other.clone())
+            .collect();
+        for other in later {
+            self.entry_points.insert(other.clone(), false);
+            self.undo.push(UndoRecord::EntryPoint(other, Some(true)));
+        }
+    }
+
+    /// Replaces "Allow Posting From" (G/L Setup) from now on.
+    pub fn set_allow_posting_from(&mut self, date: Option<NaiveDate>) {
+        self.config.inventory_setup.allow_posting_from = date;
+    }
+}
+
+fn initial_item_state(item: &Item) -> ItemCostState {
+    let unit_cost = if item.costing_method == crate::config::CostingMethod::Standard {
+        item.standard_cost
+    } else {
+        item.unit_cost
+    };
+    ItemCostState {
+        unit_cost,
+        standard_cost: item.standard_cost,
+        last_direct_cost: Decimal::ZERO,
+        invoiced_quantity: Decimal::ZERO,
+        inventory_quantity: Decimal::ZERO,
+        inventory_cost: Decimal::ZERO,
+        cost_is_adjusted: true,
+        allow_online_adjustment: true,
+    }
+}
+
+fn entry_index(entry_no: u64) -> Option<usize> {
+    (entry_no as usize).checked_sub(1)
+}

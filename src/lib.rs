@@ -1,0 +1,9 @@
+//! stockpost: inventory costing and inventory-to-G/L posting.
+//!
+//! See `ARCHITECTURE.md` for the module map and the invariants each module keeps.
+
+pub mod config;
+pub mod journal;
+pub mod ledger;
+pub mod money;
+pub mod posting;
