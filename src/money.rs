@@ -59,6 +59,15 @@ pub fn round_to(value: Decimal, precision: Decimal, strategy: RoundingStrategy) 
     (steps * precision).normalize()
 }
 
+/// `value` with the sign of a zero dropped, so that "-0" never reaches a message or a report.
+pub fn without_negative_zero(value: Decimal) -> Decimal {
+    if value.is_zero() {
+        Decimal::ZERO
+    } else {
+        value
+    }
+}
+
 /// A precision is valid when it is positive and not larger than 1.
 pub fn is_valid_precision(precision: Decimal) -> bool {
     precision > Decimal::ZERO && precision <= Decimal::ONE

@@ -431,7 +431,7 @@ impl LinePosting<'_> {
                 "quantity",
                 format!(
                     "returns {quantity} but only {} of item ledger entry {original_no} are shipped and not yet returned",
-                    -original.shipped_qty_not_returned
+                    crate::money::without_negative_zero(-original.shipped_qty_not_returned)
                 ),
             ));
         }

@@ -301,7 +301,7 @@ impl LinePosting<'_> {
             ));
         }
         let key = bucket_key(outbound);
-        let on_hand = self.ledger.bucket_quantity(&key);
+        let on_hand = crate::money::without_negative_zero(self.ledger.bucket_quantity(&key));
         if self
             .ledger
             .config()
