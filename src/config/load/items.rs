@@ -62,13 +62,14 @@ pub(super) fn read_items(source: &Source<'_>) -> Result<Vec<Item>, ConfigError> 
 
 fn read_item(table: &Table<'_, '_>) -> Result<Item, ConfigError> {
     table.deny_unknown_keys(ITEM_KEYS)?;
+    let no = table.require("no")?.code()?;
     let costing_method = table
         .require("costing_method")?
         .choice("costing method", COSTING_METHODS)?;
     let standard_cost = table.optional("standard_cost", Decimal::ZERO, non_negative)?;
     let unit_cost = read_unit_cost(table, costing_method, standard_cost)?;
     Ok(Item {
-        no: table.require("no")?.code()?,
+        no,
         description: table.optional("description", String::new(), Field::string)?,
         base_unit_of_measure: table.optional(
             "base_unit_of_measure",
