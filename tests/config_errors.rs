@@ -178,12 +178,15 @@ fn decimal_strings_must_be_numbers() {
     let items = item("1", "fifo", "unit_cost = \"12,50\"\n");
     assert_eq!(
         items_error(&items),
-        "config/items.toml:6: key `unit_cost`: string \"12,50\" is not a decimal number this \
-         engine can hold exactly (at most 28 decimal places)"
+        "config/items.toml:6: key `unit_cost`: string \"12,50\" is not a valid decimal; write \
+         digits with a decimal point, e.g. 12.50 (at most 28 decimal places)"
     );
     let items = item("1", "fifo", "unit_cost = 1.00000000000000000000000000001\n");
-    let err = load_error(COMPANY, &items, "");
-    assert_eq!((err.line, err.key.as_str()), (6, "unit_cost"));
+    assert_eq!(
+        items_error(&items),
+        "config/items.toml:6: key `unit_cost`: float 1.00000000000000000000000000001 is not a \
+         valid decimal; write digits with a decimal point, e.g. 12.50 (at most 28 decimal places)"
+    );
 }
 
 #[test]

@@ -285,27 +285,54 @@ item_category = ""
 }
 
 #[test]
-fn rounding_strategies_map_onto_rust_decimal() {
+fn rounding_strategies_map_onto_rust_decimal_as_documented() {
+    // name, strategy, and 2.345 / -2.345 / 2.341 rounded to 0.01 (table in docs/configuration.md)
     let cases = [
         (
             "midpoint_away_from_zero",
             RoundingStrategy::MidpointAwayFromZero,
+            [dec!(2.35), dec!(-2.35), dec!(2.34)],
         ),
         (
             "midpoint_nearest_even",
             RoundingStrategy::MidpointNearestEven,
+            [dec!(2.34), dec!(-2.34), dec!(2.34)],
         ),
-        ("midpoint_toward_zero", RoundingStrategy::MidpointTowardZero),
-        ("up", RoundingStrategy::AwayFromZero),
-        ("down", RoundingStrategy::ToZero),
+        (
+            "midpoint_toward_zero",
+            RoundingStrategy::MidpointTowardZero,
+            [dec!(2.34), dec!(-2.34), dec!(2.34)],
+        ),
+        (
+            "up",
+            RoundingStrategy::AwayFromZero,
+            [dec!(2.35), dec!(-2.35), dec!(2.35)],
+        ),
+        (
+            "down",
+            RoundingStrategy::ToZero,
+            [dec!(2.34), dec!(-2.34), dec!(2.34)],
+        ),
     ];
-    for (name, strategy) in cases {
-        let company =
-            format!("{COMPANY}[rounding]\nstrategy = \"{name}\"\namount_precision = 0.05\n");
+    for (name, strategy, expected) in cases {
+        let company = format!("{COMPANY}[rounding]\nstrategy = \"{name}\"\n");
         let rounding = load(&company, "", "").rounding;
         assert_eq!(rounding.strategy, strategy, "{name}");
-        assert_eq!(rounding.amount_precision, dec!(0.05));
+        let rounded = [dec!(2.345), dec!(-2.345), dec!(2.341)].map(|value| rounding.amount(value));
+        assert_eq!(rounded, expected, "{name}");
     }
+}
+
+#[test]
+fn precisions_need_not_be_powers_of_ten() {
+    let company =
+        format!("{COMPANY}[rounding]\namount_precision = 0.05\nunit_amount_precision = \"1\"\n");
+    let rounding = load(&company, "", "").rounding;
+    assert_eq!(
+        (rounding.amount_precision, rounding.unit_amount_precision),
+        (dec!(0.05), dec!(1))
+    );
+    assert_eq!(rounding.amount(dec!(1.075)), dec!(1.1));
 }
 
 #[test]

@@ -125,7 +125,8 @@ impl<'s, 'a> Field<'s, 'a> {
         };
         parsed.ok_or_else(|| {
             self.error(format!(
-                "{} is not a decimal number this engine can hold exactly (at most 28 decimal places)",
+                "{} is not a valid decimal; write digits with a decimal point, e.g. 12.50 (at \
+                 most 28 decimal places)",
                 self.describe()
             ))
         })
