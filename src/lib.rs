@@ -2,8 +2,11 @@
 //!
 //! See `ARCHITECTURE.md` for the module map and the invariants each module keeps.
 
+pub mod books;
 pub mod config;
 pub mod journal;
+pub mod glpost;
 pub mod ledger;
 pub mod money;
 pub mod posting;
+pub mod rules;

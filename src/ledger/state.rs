@@ -93,6 +93,7 @@ impl IleBookkeeping {
 enum UndoRecord {
     ItemLedgerEntry(u64, IleBookkeeping),
     ValuationDate(u64, NaiveDate),
+    PostedToGl { entry_no: u64, expected: Decimal, actual: Decimal },
     OpenInboundInserted(BucketKey, (NaiveDate, u64)),
     OpenInboundRemoved(BucketKey, (NaiveDate, u64)),
     OpenOutboundInserted(BucketKey, (NaiveDate, u64)),
@@ -480,6 +481,12 @@ impl Ledger {
                     entry.valuation_date = date;
                 }
             }
+            UndoRecord::PostedToGl { entry_no, expected, actual } => {
+                if let Some(entry) = self.value_entries.get_mut(entry_no as usize - 1) {
+                    entry.expected_cost_posted_to_gl = expected;
+                    entry.cost_posted_to_gl = actual;
+                }
+            }
             UndoRecord::OpenInboundInserted(key, open) => {
                 self.bucket_mut_raw(&key).open_inbound.remove(&open);
             }
@@ -568,7 +575,8 @@ impl Ledger {
         self.item_ledger_entries.len() as u64 + 1
     }
 
-    pub(crate) fn next_value_entry_no(&self) -> u64 {
+    /// The number the next value entry will get.
+    pub fn next_value_entry_no(&self) -> u64 {
         self.value_entries.len() as u64 + 1
     }
 
@@ -611,6 +619,21 @@ impl Ledger {
             }
             entry.valuation_date = date;
         }
+    }
+
+    /// Records what of a value entry's cost has reached the G/L (spec §2.1: an assignment).
+    pub fn set_posted_to_gl(&mut self, value_entry_no: u64, expected: Decimal, actual: Decimal) {
+        let record_undo = self.existed_before_batch(value_entry_no, |start| start.value_entries);
+        let entry = &mut self.value_entries[value_entry_no as usize - 1];
+        if record_undo {
+            self.undo.push(UndoRecord::PostedToGl {
+                entry_no: value_entry_no,
+                expected: entry.expected_cost_posted_to_gl,
+                actual: entry.cost_posted_to_gl,
+            });
+        }
+        entry.expected_cost_posted_to_gl = expected;
+        entry.cost_posted_to_gl = actual;
     }
 
     pub(crate) fn insert_open_inbound(&mut self, key: &BucketKey, open: (NaiveDate, u64)) {

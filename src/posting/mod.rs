@@ -99,19 +99,27 @@ impl Ledger {
         context: &PostingContext,
     ) -> Result<BatchOutcome, PostingError> {
         let checkpoint = self.checkpoint();
+        match self.post_lines(lines, context) {
+            Ok(outcome) => {
+                self.commit();
+                Ok(outcome)
+            }
+            Err(error) => {
+                self.rollback(checkpoint);
+                Err(error)
+            }
+        }
+    }
+
+    /// Posts lines inside a batch the caller opened with [`Ledger::checkpoint`]; the caller
+    /// commits or rolls back (so that G/L posting can join the same batch).
+    pub fn post_lines(&mut self, lines: &[JournalLine], context: &PostingContext) -> Result<BatchOutcome, PostingError> {
         let mut outcome = BatchOutcome {
             lines: Vec::with_capacity(lines.len()),
         };
         for line in lines {
-            match self.post_line(line, context) {
-                Ok(line_outcome) => outcome.lines.push(line_outcome),
-                Err(error) => {
-                    self.rollback(checkpoint);
-                    return Err(error);
-                }
-            }
+            outcome.lines.push(self.post_line(line, context)?);
         }
-        self.commit();
         Ok(outcome)
     }
 

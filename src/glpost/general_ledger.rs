@@ -1,0 +1,182 @@
+//! The general ledger entries that inventory posting produces, their links to value entries
+//! (G/L - Item Ledger Relation, spec §1.7), the registers that group each posting run, and the
+//! queue of value entries waiting for G/L posting (Post Value Entry to G/L, spec §1.6).
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::ledger::{Code, DimensionSetId};
+use crate::rules::AccountRole;
+
+/// Which rule chose a G/L entry's account: an auditor's answer to "why did this go to 1200?".
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct AccountProvenance {
+    /// Content hash of the rule set (hex).
+    pub rule_set_hash: Code,
+    /// The rule file and function that returned the account.
+    pub rule_file: Code,
+    pub rule_function: Code,
+    /// The key the rule was asked about, as text.
+    pub key: Code,
+}
+
+/// One G/L entry (debit positive, credit negative).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GlEntry {
+    pub entry_no: u64,
+    /// Entries posted together and balancing to zero share a transaction no.
+    pub transaction_no: u64,
+    pub register_no: u64,
+    pub posting_date: NaiveDate,
+    pub document_no: Code,
+    pub external_document_no: Option<Code>,
+    pub account_no: Code,
+    /// The account type this amount was posted as.
+    pub account_role: AccountRole,
+    pub amount: Decimal,
+    pub dimension_set: DimensionSetId,
+    pub description: String,
+    pub provenance: AccountProvenance,
+}
+
+/// G/L - Item Ledger Relation: a G/L entry fed by a value entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GlItemLedgerRelation {
+    pub gl_entry_no: u64,
+    pub value_entry_no: u64,
+    pub register_no: u64,
+}
+
+/// What a G/L register was posted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GlRegisterSource {
+    /// Automatic cost posting inside a journal batch.
+    JournalBatch,
+    /// A "post inventory cost to G/L" run.
+    PostInventoryCost,
+    /// A cost adjustment run posting its entries.
+    CostAdjustment,
+}
+
+/// One posting run's G/L entries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GlRegister {
+    pub register_no: u64,
+    pub source: GlRegisterSource,
+    /// First and last G/L entry no. of the run (empty when nothing was posted).
+    pub gl_entry_nos: std::ops::Range<u64>,
+}
+
+/// Lengths at the start of a batch, for rollback.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneralLedgerCheckpoint {
+    entries: usize,
+    relations: usize,
+    registers: usize,
+    queue: BTreeSet<u64>,
+    next_transaction_no: u64,
+}
+
+/// The inventory side of the general ledger.
+#[derive(Debug, Clone, Default)]
+pub struct GeneralLedger {
+    entries: Vec<GlEntry>,
+    relations: Vec<GlItemLedgerRelation>,
+    registers: Vec<GlRegister>,
+    /// Value entries waiting for "post inventory cost to G/L" (table 5811).
+    queue: BTreeSet<u64>,
+    next_transaction_no: u64,
+}
+
+impl GeneralLedger {
+    pub fn entries(&self) -> &[GlEntry] {
+        &self.entries
+    }
+
+    pub fn entry(&self, entry_no: u64) -> Option<&GlEntry> {
+        (entry_no as usize).checked_sub(1).and_then(|index| self.entries.get(index))
+    }
+
+    pub fn relations(&self) -> &[GlItemLedgerRelation] {
+        &self.relations
+    }
+
+    pub fn registers(&self) -> &[GlRegister] {
+        &self.registers
+    }
+
+    /// Value entry numbers waiting for G/L posting, oldest first.
+    pub fn queue(&self) -> &BTreeSet<u64> {
+        &self.queue
+    }
+
+    /// Value entries a G/L entry came from.
+    pub fn value_entries_of(&self, gl_entry_no: u64) -> impl Iterator<Item = u64> + '_ {
+        self.relations
+            .iter()
+            .filter(move |relation| relation.gl_entry_no == gl_entry_no)
+            .map(|relation| relation.value_entry_no)
+    }
+
+    pub fn checkpoint(&self) -> GeneralLedgerCheckpoint {
+        GeneralLedgerCheckpoint {
+            entries: self.entries.len(),
+            relations: self.relations.len(),
+            registers: self.registers.len(),
+            queue: self.queue.clone(),
+            next_transaction_no: self.next_transaction_no,
+        }
+    }
+
+    pub fn rollback(&mut self, checkpoint: GeneralLedgerCheckpoint) {
+        self.entries.truncate(checkpoint.entries);
+        self.relations.truncate(checkpoint.relations);
+        self.registers.truncate(checkpoint.registers);
+        self.queue = checkpoint.queue;
+        self.next_transaction_no = checkpoint.next_transaction_no;
+    }
+
+    pub(crate) fn enqueue(&mut self, value_entry_no: u64) {
+        self.queue.insert(value_entry_no);
+    }
+
+    pub(crate) fn dequeue(&mut self, value_entry_no: u64) {
+        self.queue.remove(&value_entry_no);
+    }
+
+    pub(crate) fn open_register(&mut self, source: GlRegisterSource) -> u64 {
+        let register_no = self.registers.len() as u64 + 1;
+        let next = self.entries.len() as u64 + 1;
+        self.registers.push(GlRegister { register_no, source, gl_entry_nos: next..next });
+        register_no
+    }
+
+    pub(crate) fn next_transaction_no(&mut self) -> u64 {
+        self.next_transaction_no += 1;
+        self.next_transaction_no
+    }
+
+    /// Appends a G/L entry to the open register and returns its number.
+    pub(crate) fn insert_entry(&mut self, mut entry: GlEntry) -> u64 {
+        let entry_no = self.entries.len() as u64 + 1;
+        entry.entry_no = entry_no;
+        let register = self.registers.last_mut().expect("a register is open");
+        assert_eq!(register.register_no, entry.register_no, "entries go to the open register");
+        register.gl_entry_nos.end = entry_no + 1;
+        self.entries.push(entry);
+        entry_no
+    }
+
+    pub(crate) fn insert_relation(&mut self, relation: GlItemLedgerRelation) {
+        self.relations.push(relation);
+    }
+
+    /// Removes a register that received no entries, so empty runs leave no trace.
+    pub(crate) fn close_register(&mut self) {
+        if self.registers.last().is_some_and(|register| register.gl_entry_nos.is_empty()) {
+            self.registers.pop();
+        }
+    }
+}
