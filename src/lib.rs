@@ -7,3 +7,4 @@ pub mod journal;
 pub mod ledger;
 pub mod money;
 pub mod posting;
+pub mod scenario;
