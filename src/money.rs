@@ -47,13 +47,25 @@ impl Rounding {
 /// Powers of ten (0.01, 0.00001, 1) take the fast path through `round_dp_with_strategy`; other
 /// precisions (0.05, 0.5) divide, round to an integer and multiply back.
 pub fn round_to(value: Decimal, precision: Decimal, strategy: RoundingStrategy) -> Decimal {
-    debug_assert!(precision > Decimal::ZERO, "rounding precision must be positive");
+    debug_assert!(
+        precision > Decimal::ZERO,
+        "rounding precision must be positive"
+    );
     let normalized = precision.normalize();
     if normalized.mantissa() == 1 {
         return value.round_dp_with_strategy(normalized.scale(), strategy);
     }
     let steps = (value / precision).round_dp_with_strategy(0, strategy);
     (steps * precision).normalize()
+}
+
+/// `value` with the sign of a zero dropped, so that "-0" never reaches a message or a report.
+pub fn without_negative_zero(value: Decimal) -> Decimal {
+    if value.is_zero() {
+        Decimal::ZERO
+    } else {
+        value
+    }
 }
 
 /// A precision is valid when it is positive and not larger than 1.
@@ -77,11 +89,19 @@ mod tests {
     #[test]
     fn non_decimal_precision_rounds_to_multiples() {
         assert_eq!(
-            round_to(dec!(1.07), dec!(0.05), RoundingStrategy::MidpointAwayFromZero),
+            round_to(
+                dec!(1.07),
+                dec!(0.05),
+                RoundingStrategy::MidpointAwayFromZero
+            ),
             dec!(1.05)
         );
         assert_eq!(
-            round_to(dec!(1.075), dec!(0.05), RoundingStrategy::MidpointAwayFromZero),
+            round_to(
+                dec!(1.075),
+                dec!(0.05),
+                RoundingStrategy::MidpointAwayFromZero
+            ),
             dec!(1.1)
         );
     }

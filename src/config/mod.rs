@@ -13,7 +13,10 @@ use rust_decimal::Decimal;
 
 use crate::money::Rounding;
 
-pub use load::{load_company_dir, load_company_files, ConfigError, ConfigFile};
+pub use load::{
+    example_company, load_company_dir, load_company_files, ConfigError, ConfigFile,
+    EXAMPLE_CONFIG_FILES,
+};
 
 /// Everything the costing core needs to know about a company.
 #[derive(Debug, Clone, PartialEq)]

@@ -213,7 +213,11 @@ impl fmt::Display for JournalParseError {
         if self.field.is_empty() {
             write!(f, "{}:{}: {}", self.file, self.line, self.message)
         } else {
-            write!(f, "{}:{}: field `{}`: {}", self.file, self.line, self.field, self.message)
+            write!(
+                f,
+                "{}:{}: field `{}`: {}",
+                self.file, self.line, self.field, self.message
+            )
         }
     }
 }

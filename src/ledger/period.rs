@@ -17,7 +17,8 @@ pub fn average_period_end(
         AverageCostPeriod::Day => date,
         AverageCostPeriod::Week => {
             let days_to_sunday = 6 - date.weekday().num_days_from_monday();
-            date.checked_add_days(Days::new(days_to_sunday.into())).unwrap_or(date)
+            date.checked_add_days(Days::new(days_to_sunday.into()))
+                .unwrap_or(date)
         }
         AverageCostPeriod::Month => month_end(date),
         AverageCostPeriod::Quarter => {
@@ -29,7 +30,11 @@ pub fn average_period_end(
         AverageCostPeriod::AccountingPeriod => accounting_periods
             .iter()
             .find(|next| next.starting_date > date)
-            .filter(|_| accounting_periods.first().is_some_and(|p| p.starting_date <= date))
+            .filter(|_| {
+                accounting_periods
+                    .first()
+                    .is_some_and(|p| p.starting_date <= date)
+            })
             .and_then(|next| next.starting_date.pred_opt())
             .unwrap_or_else(|| month_end(date)),
     }
@@ -73,21 +78,48 @@ mod tests {
     #[test]
     fn period_ends() {
         let none = [];
-        assert_eq!(average_period_end(d(2020, 2, 5), AverageCostPeriod::Day, &none), d(2020, 2, 5));
+        assert_eq!(
+            average_period_end(d(2020, 2, 5), AverageCostPeriod::Day, &none),
+            d(2020, 2, 5)
+        );
         // 2020-02-05 is a Wednesday; the week ends Sunday 2020-02-09.
-        assert_eq!(average_period_end(d(2020, 2, 5), AverageCostPeriod::Week, &none), d(2020, 2, 9));
-        assert_eq!(average_period_end(d(2020, 2, 5), AverageCostPeriod::Month, &none), d(2020, 2, 29));
-        assert_eq!(average_period_end(d(2020, 2, 5), AverageCostPeriod::Quarter, &none), d(2020, 3, 31));
-        assert_eq!(average_period_end(d(2020, 11, 5), AverageCostPeriod::Quarter, &none), d(2020, 12, 31));
-        assert_eq!(average_period_end(d(2020, 2, 5), AverageCostPeriod::Year, &none), d(2020, 12, 31));
+        assert_eq!(
+            average_period_end(d(2020, 2, 5), AverageCostPeriod::Week, &none),
+            d(2020, 2, 9)
+        );
+        assert_eq!(
+            average_period_end(d(2020, 2, 5), AverageCostPeriod::Month, &none),
+            d(2020, 2, 29)
+        );
+        assert_eq!(
+            average_period_end(d(2020, 2, 5), AverageCostPeriod::Quarter, &none),
+            d(2020, 3, 31)
+        );
+        assert_eq!(
+            average_period_end(d(2020, 11, 5), AverageCostPeriod::Quarter, &none),
+            d(2020, 12, 31)
+        );
+        assert_eq!(
+            average_period_end(d(2020, 2, 5), AverageCostPeriod::Year, &none),
+            d(2020, 12, 31)
+        );
     }
 
     #[test]
     fn accounting_period_ends_before_the_next_start() {
         let periods = [
-            AccountingPeriod { starting_date: d(2020, 1, 1), new_fiscal_year: true },
-            AccountingPeriod { starting_date: d(2020, 1, 26), new_fiscal_year: false },
-            AccountingPeriod { starting_date: d(2020, 3, 1), new_fiscal_year: false },
+            AccountingPeriod {
+                starting_date: d(2020, 1, 1),
+                new_fiscal_year: true,
+            },
+            AccountingPeriod {
+                starting_date: d(2020, 1, 26),
+                new_fiscal_year: false,
+            },
+            AccountingPeriod {
+                starting_date: d(2020, 3, 1),
+                new_fiscal_year: false,
+            },
         ];
         let end = average_period_end(d(2020, 2, 5), AverageCostPeriod::AccountingPeriod, &periods);
         assert_eq!(end, d(2020, 2, 29));
@@ -98,11 +130,35 @@ mod tests {
     #[test]
     fn adjustment_window() {
         let work = d(2020, 3, 15);
-        assert!(within_automatic_adjustment_window(d(2020, 3, 14), work, AutomaticCostAdjustment::Day));
-        assert!(!within_automatic_adjustment_window(d(2020, 3, 13), work, AutomaticCostAdjustment::Day));
-        assert!(within_automatic_adjustment_window(d(2020, 2, 15), work, AutomaticCostAdjustment::Month));
-        assert!(!within_automatic_adjustment_window(d(2020, 2, 14), work, AutomaticCostAdjustment::Month));
-        assert!(!within_automatic_adjustment_window(work, work, AutomaticCostAdjustment::Never));
-        assert!(within_automatic_adjustment_window(d(1990, 1, 1), work, AutomaticCostAdjustment::Always));
+        assert!(within_automatic_adjustment_window(
+            d(2020, 3, 14),
+            work,
+            AutomaticCostAdjustment::Day
+        ));
+        assert!(!within_automatic_adjustment_window(
+            d(2020, 3, 13),
+            work,
+            AutomaticCostAdjustment::Day
+        ));
+        assert!(within_automatic_adjustment_window(
+            d(2020, 2, 15),
+            work,
+            AutomaticCostAdjustment::Month
+        ));
+        assert!(!within_automatic_adjustment_window(
+            d(2020, 2, 14),
+            work,
+            AutomaticCostAdjustment::Month
+        ));
+        assert!(!within_automatic_adjustment_window(
+            work,
+            work,
+            AutomaticCostAdjustment::Never
+        ));
+        assert!(within_automatic_adjustment_window(
+            d(1990, 1, 1),
+            work,
+            AutomaticCostAdjustment::Always
+        ));
     }
 }

@@ -97,7 +97,6 @@ enum UndoRecord {
     OpenInboundRemoved(BucketKey, (NaiveDate, u64)),
     OpenOutboundInserted(BucketKey, (NaiveDate, u64)),
     OpenOutboundRemoved(BucketKey, (NaiveDate, u64)),
-    BucketQuantity(BucketKey, Decimal),
     ItemState(ItemId, Box<ItemCostState>),
     Serial((ItemId, Code), Option<u64>),
     EntryPoint(EntryPointKey, Option<bool>),
@@ -145,6 +144,13 @@ pub struct Ledger {
     applied_entries_to_adjust: BTreeSet<u64>,
 
     undo: Vec<UndoRecord>,
+    /// Set between [`Ledger::checkpoint`] and commit/rollback. Changes to entries created after
+    /// it are undone by truncation, so only changes to older state go into `undo`.
+    batch_start: Option<LedgerCheckpoint>,
+    /// Items whose cost state is already saved in `undo` for this batch.
+    items_saved_for_batch: std::collections::HashSet<ItemId>,
+    /// Interned posting-group and variant codes.
+    codes: std::collections::HashSet<Code>,
 }
 
 impl Ledger {
@@ -164,7 +170,10 @@ impl Ledger {
             if location.code.is_empty() {
                 continue;
             }
-            location_ids.insert(location.code.clone(), LocationId(location_codes.len() as u32));
+            location_ids.insert(
+                location.code.clone(),
+                LocationId(location_codes.len() as u32),
+            );
             location_codes.push(Arc::from(location.code.as_str()));
         }
         let items = config.items.iter().map(initial_item_state).collect();
@@ -189,6 +198,9 @@ impl Ledger {
             entry_points: BTreeMap::new(),
             applied_entries_to_adjust: BTreeSet::new(),
             undo: Vec::new(),
+            batch_start: None,
+            items_saved_for_batch: Default::default(),
+            codes: Default::default(),
         }
     }
 
@@ -225,7 +237,9 @@ impl Ledger {
             .and_then(|index| self.value_entries_by_ile.get(index))
             .map(Vec::as_slice)
             .unwrap_or(&[]);
-        numbers.iter().map(move |&no| &self.value_entries[no as usize - 1])
+        numbers
+            .iter()
+            .map(move |&no| &self.value_entries[no as usize - 1])
     }
 
     /// The application entries that name this item ledger entry as inbound or outbound.
@@ -283,7 +297,9 @@ impl Ledger {
 
     /// Stock on hand in one bucket.
     pub fn bucket_quantity(&self, key: &BucketKey) -> Decimal {
-        self.buckets.get(key).map_or(Decimal::ZERO, |bucket| bucket.quantity)
+        self.buckets
+            .get(key)
+            .map_or(Decimal::ZERO, |bucket| bucket.quantity)
     }
 
     pub(crate) fn bucket(&self, key: &BucketKey) -> Option<&Bucket> {
@@ -292,15 +308,22 @@ impl Ledger {
 
     /// The inbound entry that holds this serial number, if it is on hand.
     pub fn serial_on_hand(&self, item: ItemId, serial_no: &Code) -> Option<u64> {
-        self.serials_on_hand.get(&(item, serial_no.clone())).copied()
+        self.serials_on_hand
+            .get(&(item, serial_no.clone()))
+            .copied()
     }
 
     /// Sum of (actual, expected) cost over the value entries of one item ledger entry.
     pub fn cost_of_entry(&self, ile_no: u64) -> (Decimal, Decimal) {
-        self.value_entries_of(ile_no)
-            .fold((Decimal::ZERO, Decimal::ZERO), |(actual, expected), entry| {
-                (actual + entry.cost_amount_actual, expected + entry.cost_amount_expected)
-            })
+        self.value_entries_of(ile_no).fold(
+            (Decimal::ZERO, Decimal::ZERO),
+            |(actual, expected), entry| {
+                (
+                    actual + entry.cost_amount_actual,
+                    expected + entry.cost_amount_expected,
+                )
+            },
+        )
     }
 
     /// Valuation date of the entry's direct-cost value entries (its first value entry).
@@ -312,10 +335,22 @@ impl Ledger {
 
     /// Latest valuation date over all value entries of the entry (revaluations included).
     pub fn latest_valuation_date(&self, ile_no: u64) -> Option<NaiveDate> {
-        self.value_entries_of(ile_no).map(|entry| entry.valuation_date).max()
+        self.value_entries_of(ile_no)
+            .map(|entry| entry.valuation_date)
+            .max()
     }
 
     // ----- interning ---------------------------------------------------------------------
+
+    /// A shared copy of a code (posting group, variant), interned so equal codes share memory.
+    pub fn intern_code(&mut self, code: &str) -> Code {
+        if let Some(existing) = self.codes.get(code) {
+            return existing.clone();
+        }
+        let new: Code = Arc::from(code);
+        self.codes.insert(new.clone());
+        new
+    }
 
     /// The id of a dimension set, interning it when new.
     pub fn intern_dimensions(&mut self, dimensions: &Dimensions) -> DimensionSetId {
@@ -336,22 +371,54 @@ impl Ledger {
     /// Marks the start of a batch; pass the result to [`Ledger::rollback`] to undo it.
     pub fn checkpoint(&mut self) -> LedgerCheckpoint {
         self.undo.clear();
-        LedgerCheckpoint {
+        self.items_saved_for_batch.clear();
+        let checkpoint = LedgerCheckpoint {
             item_ledger_entries: self.item_ledger_entries.len(),
             value_entries: self.value_entries.len(),
             item_application_entries: self.item_application_entries.len(),
             dimension_sets: self.dimension_sets.len(),
             undo_len: 0,
-        }
+        };
+        self.batch_start = Some(checkpoint);
+        checkpoint
     }
 
     /// Ends a batch successfully: its undo log is dropped.
     pub fn commit(&mut self) {
         self.undo.clear();
+        self.items_saved_for_batch.clear();
+        self.batch_start = None;
+    }
+
+    /// Whether an entry numbered `entry_no` existed before the batch began (its changes must be
+    /// recorded for rollback); entries created in the batch are removed by truncation instead.
+    fn existed_before_batch(
+        &self,
+        entry_no: u64,
+        count_at_start: impl Fn(&LedgerCheckpoint) -> usize,
+    ) -> bool {
+        self.batch_start
+            .as_ref()
+            .is_some_and(|start| entry_no <= count_at_start(start) as u64)
     }
 
     /// Puts the ledger back exactly as it was at `checkpoint`.
     pub fn rollback(&mut self, checkpoint: LedgerCheckpoint) {
+        for index in checkpoint.item_ledger_entries..self.item_ledger_entries.len() {
+            let entry = &self.item_ledger_entries[index];
+            let key = BucketKey {
+                item: entry.item,
+                location: entry.location,
+                variant_code: entry.variant_code.clone(),
+            };
+            let open = (entry.posting_date, entry.entry_no);
+            let quantity = entry.quantity;
+            if let Some(bucket) = self.buckets.get_mut(&key) {
+                bucket.open_inbound.remove(&open);
+                bucket.open_outbound.remove(&open);
+                bucket.quantity -= quantity;
+            }
+        }
         while self.undo.len() > checkpoint.undo_len {
             let record = self.undo.pop().expect("undo log shorter than its length");
             self.undo_one(record);
@@ -368,20 +435,32 @@ impl Ledger {
             .item_application_entries
             .drain(checkpoint.item_application_entries..)
         {
-            for side in [application.inbound_item_entry_no, application.outbound_item_entry_no] {
-                if let Some(numbers) = entry_index(side).and_then(|i| self.applications_by_ile.get_mut(i)) {
+            for side in [
+                application.inbound_item_entry_no,
+                application.outbound_item_entry_no,
+            ] {
+                if let Some(numbers) =
+                    entry_index(side).and_then(|i| self.applications_by_ile.get_mut(i))
+                {
                     numbers.retain(|&no| no != application.entry_no);
                 }
             }
         }
-        for entry in self.item_ledger_entries.drain(checkpoint.item_ledger_entries..) {
+        for entry in self
+            .item_ledger_entries
+            .drain(checkpoint.item_ledger_entries..)
+        {
             self.applied_entries_to_adjust.remove(&entry.entry_no);
         }
-        self.value_entries_by_ile.truncate(checkpoint.item_ledger_entries);
-        self.applications_by_ile.truncate(checkpoint.item_ledger_entries);
+        self.value_entries_by_ile
+            .truncate(checkpoint.item_ledger_entries);
+        self.applications_by_ile
+            .truncate(checkpoint.item_ledger_entries);
         for dimensions in self.dimension_sets.drain(checkpoint.dimension_sets..) {
             self.dimension_set_ids.remove(&dimensions);
         }
+        self.items_saved_for_batch.clear();
+        self.batch_start = None;
     }
 
     fn undo_one(&mut self, record: UndoRecord) {
@@ -413,9 +492,6 @@ impl Ledger {
             UndoRecord::OpenOutboundRemoved(key, open) => {
                 self.bucket_mut_raw(&key).open_outbound.insert(open);
             }
-            UndoRecord::BucketQuantity(key, quantity) => {
-                self.bucket_mut_raw(&key).quantity = quantity;
-            }
             UndoRecord::ItemState(item, state) => self.items[item.0 as usize] = *state,
             UndoRecord::Serial(key, previous) => match previous {
                 Some(entry_no) => {
@@ -444,7 +520,11 @@ impl Ledger {
 
     /// Appends a new item ledger entry; its number must be the next one.
     pub(crate) fn insert_item_ledger_entry(&mut self, entry: ItemLedgerEntry) {
-        assert_eq!(entry.entry_no, self.next_item_ledger_entry_no(), "ILE numbers are dense");
+        assert_eq!(
+            entry.entry_no,
+            self.next_item_ledger_entry_no(),
+            "ILE numbers are dense"
+        );
         if entry.applied_entry_to_adjust {
             self.applied_entries_to_adjust.insert(entry.entry_no);
         }
@@ -455,17 +535,28 @@ impl Ledger {
 
     /// Appends a value entry and links it to its item ledger entry.
     pub(crate) fn insert_value_entry(&mut self, entry: ValueEntry) {
-        assert_eq!(entry.entry_no, self.next_value_entry_no(), "VE numbers are dense");
+        assert_eq!(
+            entry.entry_no,
+            self.next_value_entry_no(),
+            "VE numbers are dense"
+        );
         let index = entry.item_ledger_entry_no as usize - 1;
-        assert!(index < self.item_ledger_entries.len(), "value entry of an unknown ILE");
+        assert!(
+            index < self.item_ledger_entries.len(),
+            "value entry of an unknown ILE"
+        );
         self.value_entries_by_ile[index].push(entry.entry_no);
         self.value_entries.push(entry);
     }
 
     /// Appends an application entry and links it to both of its entries.
     pub(crate) fn insert_application(&mut self, application: ItemApplicationEntry) {
-        assert_eq!(application.entry_no, self.item_application_entries.len() as u64 + 1);
-        self.applications_by_ile[application.inbound_item_entry_no as usize - 1].push(application.entry_no);
+        assert_eq!(
+            application.entry_no,
+            self.item_application_entries.len() as u64 + 1
+        );
+        self.applications_by_ile[application.inbound_item_entry_no as usize - 1]
+            .push(application.entry_no);
         if application.outbound_item_entry_no != 0 {
             self.applications_by_ile[application.outbound_item_entry_no as usize - 1]
                 .push(application.entry_no);
@@ -486,9 +577,19 @@ impl Ledger {
     }
 
     /// Changes the bookkeeping fields of an existing item ledger entry.
-    pub(crate) fn update_item_ledger_entry(&mut self, entry_no: u64, change: impl FnOnce(&mut ItemLedgerEntry)) {
+    pub(crate) fn update_item_ledger_entry(
+        &mut self,
+        entry_no: u64,
+        change: impl FnOnce(&mut ItemLedgerEntry),
+    ) {
+        let record_undo = self.existed_before_batch(entry_no, |start| start.item_ledger_entries);
         let entry = &mut self.item_ledger_entries[entry_no as usize - 1];
-        self.undo.push(UndoRecord::ItemLedgerEntry(entry_no, IleBookkeeping::of(entry)));
+        if record_undo {
+            self.undo.push(UndoRecord::ItemLedgerEntry(
+                entry_no,
+                IleBookkeeping::of(entry),
+            ));
+        }
         change(entry);
         if entry.applied_entry_to_adjust {
             self.applied_entries_to_adjust.insert(entry_no);
@@ -499,53 +600,77 @@ impl Ledger {
 
     /// Moves a value entry's valuation date (spec §1.10).
     pub(crate) fn set_valuation_date(&mut self, value_entry_no: u64, date: NaiveDate) {
+        let record_undo = self.existed_before_batch(value_entry_no, |start| start.value_entries);
         let entry = &mut self.value_entries[value_entry_no as usize - 1];
         if entry.valuation_date != date {
-            self.undo.push(UndoRecord::ValuationDate(value_entry_no, entry.valuation_date));
+            if record_undo {
+                self.undo.push(UndoRecord::ValuationDate(
+                    value_entry_no,
+                    entry.valuation_date,
+                ));
+            }
             entry.valuation_date = date;
         }
     }
 
     pub(crate) fn insert_open_inbound(&mut self, key: &BucketKey, open: (NaiveDate, u64)) {
-        if self.bucket_mut_raw(key).open_inbound.insert(open) {
-            self.undo.push(UndoRecord::OpenInboundInserted(key.clone(), open));
+        let record_undo = self.existed_before_batch(open.1, |start| start.item_ledger_entries);
+        if self.bucket_mut_raw(key).open_inbound.insert(open) && record_undo {
+            self.undo
+                .push(UndoRecord::OpenInboundInserted(key.clone(), open));
         }
     }
 
     pub(crate) fn remove_open_inbound(&mut self, key: &BucketKey, open: (NaiveDate, u64)) {
-        if self.bucket_mut_raw(key).open_inbound.remove(&open) {
-            self.undo.push(UndoRecord::OpenInboundRemoved(key.clone(), open));
+        let record_undo = self.existed_before_batch(open.1, |start| start.item_ledger_entries);
+        if self.bucket_mut_raw(key).open_inbound.remove(&open) && record_undo {
+            self.undo
+                .push(UndoRecord::OpenInboundRemoved(key.clone(), open));
         }
     }
 
     pub(crate) fn insert_open_outbound(&mut self, key: &BucketKey, open: (NaiveDate, u64)) {
-        if self.bucket_mut_raw(key).open_outbound.insert(open) {
-            self.undo.push(UndoRecord::OpenOutboundInserted(key.clone(), open));
+        let record_undo = self.existed_before_batch(open.1, |start| start.item_ledger_entries);
+        if self.bucket_mut_raw(key).open_outbound.insert(open) && record_undo {
+            self.undo
+                .push(UndoRecord::OpenOutboundInserted(key.clone(), open));
         }
     }
 
     pub(crate) fn remove_open_outbound(&mut self, key: &BucketKey, open: (NaiveDate, u64)) {
-        if self.bucket_mut_raw(key).open_outbound.remove(&open) {
-            self.undo.push(UndoRecord::OpenOutboundRemoved(key.clone(), open));
+        let record_undo = self.existed_before_batch(open.1, |start| start.item_ledger_entries);
+        if self.bucket_mut_raw(key).open_outbound.remove(&open) && record_undo {
+            self.undo
+                .push(UndoRecord::OpenOutboundRemoved(key.clone(), open));
         }
     }
 
     pub(crate) fn add_bucket_quantity(&mut self, key: &BucketKey, quantity: Decimal) {
-        let bucket = self.bucket_mut_raw(key);
-        let old = bucket.quantity;
-        bucket.quantity += quantity;
-        self.undo.push(UndoRecord::BucketQuantity(key.clone(), old));
+        // Rollback subtracts the quantities of the removed entries; nothing to record.
+        self.bucket_mut_raw(key).quantity += quantity;
     }
 
     /// Changes an item's cost state.
-    pub(crate) fn update_item_cost_state(&mut self, item: ItemId, change: impl FnOnce(&mut ItemCostState)) {
+    pub(crate) fn update_item_cost_state(
+        &mut self,
+        item: ItemId,
+        change: impl FnOnce(&mut ItemCostState),
+    ) {
         let state = &mut self.items[item.0 as usize];
-        self.undo.push(UndoRecord::ItemState(item, Box::new(state.clone())));
+        if self.batch_start.is_some() && self.items_saved_for_batch.insert(item) {
+            self.undo
+                .push(UndoRecord::ItemState(item, Box::new(state.clone())));
+        }
         change(state);
     }
 
     /// Records that `entry_no` holds the serial number (or, with `None`, that it left stock).
-    pub(crate) fn set_serial_on_hand(&mut self, item: ItemId, serial_no: &Code, holder: Option<u64>) {
+    pub(crate) fn set_serial_on_hand(
+        &mut self,
+        item: ItemId,
+        serial_no: &Code,
+        holder: Option<u64>,
+    ) {
         let key = (item, serial_no.clone());
         let previous = match holder {
             Some(entry_no) => self.serials_on_hand.insert(key.clone(), entry_no),
@@ -556,9 +681,17 @@ impl Ledger {
 
     /// Sets an entry point to "not adjusted"; with `cascade`, every later point of the same
     /// item (and, unless `whole_item`, the same location and variant) too (spec §1.4).
-    pub(crate) fn reset_entry_point(&mut self, key: EntryPointKey, cascade: bool, whole_item: bool) {
+    pub(crate) fn reset_entry_point(
+        &mut self,
+        key: EntryPointKey,
+        cascade: bool,
+        whole_item: bool,
+    ) {
         let previous = self.entry_points.insert(key.clone(), false);
-        self.undo.push(UndoRecord::EntryPoint(key.clone(), previous));
+        if previous != Some(false) {
+            self.undo
+                .push(UndoRecord::EntryPoint(key.clone(), previous));
+        }
         if !cascade {
             return;
         }
@@ -570,7 +703,8 @@ impl Ledger {
                     && other.item == key.item
                     && other.valuation_date > key.valuation_date
                     && (whole_item
-                        || (other.location == key.location && other.variant_code == key.variant_code))
+                        || (other.location == key.location
+                            && other.variant_code == key.variant_code))
             })
             .map(|(other, _)| other.clone())
             .collect();

@@ -9,8 +9,16 @@ use std::ops::Range;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::journal::{JournalLine, LineRef};
+mod charge;
+mod inbound;
+mod invoice;
+mod line;
+mod outbound;
+mod revaluation;
+
+use crate::journal::{JournalLine, JournalLineKind, LineRef};
 use crate::ledger::Ledger;
+use line::LinePosting;
 
 /// What a posting run needs from outside the core: it reads no clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,11 +35,17 @@ pub struct BatchOutcome {
 
 impl BatchOutcome {
     pub fn item_ledger_entry_count(&self) -> usize {
-        self.lines.iter().map(|line| line.item_ledger_entry_nos.len()).sum()
+        self.lines
+            .iter()
+            .map(|line| line.item_ledger_entry_nos.len())
+            .sum()
     }
 
     pub fn value_entry_count(&self) -> u64 {
-        self.lines.iter().map(|line| line.value_entry_nos.end - line.value_entry_nos.start).sum()
+        self.lines
+            .iter()
+            .map(|line| line.value_entry_nos.end - line.value_entry_nos.start)
+            .sum()
     }
 }
 
@@ -67,7 +81,11 @@ pub struct PostingError {
 
 impl fmt::Display for PostingError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: field `{}`: {}", self.source, self.field, self.message)
+        write!(
+            f,
+            "{}: field `{}`: {}",
+            self.source, self.field, self.message
+        )
     }
 }
 
@@ -80,7 +98,173 @@ impl Ledger {
         lines: &[JournalLine],
         context: &PostingContext,
     ) -> Result<BatchOutcome, PostingError> {
-        let _ = (lines, context);
-        todo!()
+        let checkpoint = self.checkpoint();
+        let mut outcome = BatchOutcome {
+            lines: Vec::with_capacity(lines.len()),
+        };
+        for line in lines {
+            match self.post_line(line, context) {
+                Ok(line_outcome) => outcome.lines.push(line_outcome),
+                Err(error) => {
+                    self.rollback(checkpoint);
+                    return Err(error);
+                }
+            }
+        }
+        self.commit();
+        Ok(outcome)
+    }
+
+    fn post_line(
+        &mut self,
+        line: &JournalLine,
+        context: &PostingContext,
+    ) -> Result<LineOutcome, PostingError> {
+        let first_value_entry_no = self.next_value_entry_no();
+        let mut posting = LinePosting::new(self, line, context)?;
+        let mut outcome = LineOutcome::default();
+        match &line.kind {
+            JournalLineKind::Purchase {
+                item,
+                location,
+                quantity,
+                cost,
+            } => {
+                let ile = posting.purchase(item, location, *quantity, *cost)?;
+                outcome.item_ledger_entry_nos.push(ile);
+            }
+            JournalLineKind::PurchaseReceipt {
+                item,
+                location,
+                quantity,
+                direct_unit_cost,
+            } => {
+                let ile = posting.purchase_receipt(item, location, *quantity, *direct_unit_cost)?;
+                outcome.item_ledger_entry_nos.push(ile);
+            }
+            JournalLineKind::PurchaseInvoice {
+                receipt_entry_no,
+                quantity,
+                cost,
+            } => {
+                posting.purchase_invoice(*receipt_entry_no, *quantity, *cost)?;
+            }
+            JournalLineKind::PurchaseReturn {
+                item,
+                location,
+                quantity,
+                direct_unit_cost,
+                applies_to_entry_no,
+            } => {
+                let ile = posting.purchase_return(
+                    item,
+                    location,
+                    *quantity,
+                    *direct_unit_cost,
+                    *applies_to_entry_no,
+                )?;
+                outcome.item_ledger_entry_nos.push(ile);
+            }
+            JournalLineKind::Sale {
+                item,
+                location,
+                quantity,
+                unit_price,
+                applies_to_entry_no,
+            } => {
+                let ile = posting.sale(
+                    item,
+                    location,
+                    *quantity,
+                    *unit_price,
+                    *applies_to_entry_no,
+                    true,
+                )?;
+                outcome.item_ledger_entry_nos.push(ile);
+            }
+            JournalLineKind::SalesShipment {
+                item,
+                location,
+                quantity,
+                unit_price,
+            } => {
+                let ile = posting.sale(item, location, *quantity, *unit_price, None, false)?;
+                outcome.item_ledger_entry_nos.push(ile);
+            }
+            JournalLineKind::SalesInvoice {
+                shipment_entry_no,
+                quantity,
+                unit_price,
+            } => {
+                posting.sales_invoice(*shipment_entry_no, *quantity, *unit_price)?;
+            }
+            JournalLineKind::SalesReturn {
+                item,
+                location,
+                quantity,
+                unit_price,
+                applies_from_entry_no,
+            } => {
+                let ile = posting.sales_return(
+                    item,
+                    location,
+                    *quantity,
+                    *unit_price,
+                    *applies_from_entry_no,
+                )?;
+                outcome.item_ledger_entry_nos.push(ile);
+            }
+            JournalLineKind::PositiveAdjustment {
+                item,
+                location,
+                quantity,
+                unit_cost,
+            } => {
+                let ile = posting.positive_adjustment(item, location, *quantity, *unit_cost)?;
+                outcome.item_ledger_entry_nos.push(ile);
+            }
+            JournalLineKind::NegativeAdjustment {
+                item,
+                location,
+                quantity,
+                applies_to_entry_no,
+            } => {
+                let ile =
+                    posting.negative_adjustment(item, location, *quantity, *applies_to_entry_no)?;
+                outcome.item_ledger_entry_nos.push(ile);
+            }
+            JournalLineKind::Transfer {
+                item,
+                from_location,
+                to_location,
+                quantity,
+            } => {
+                let (out_leg, in_leg) =
+                    posting.transfer(item, from_location, to_location, *quantity)?;
+                outcome.item_ledger_entry_nos.extend([out_leg, in_leg]);
+            }
+            JournalLineKind::ItemCharge {
+                item_charge_no,
+                amount,
+                assign_to_entry_nos,
+            } => {
+                posting.item_charge(item_charge_no, *amount, assign_to_entry_nos)?;
+            }
+            JournalLineKind::Revaluation {
+                item,
+                scope,
+                target,
+            } => {
+                outcome.revaluation = Some(posting.revaluation(item, scope, *target)?);
+            }
+            JournalLineKind::StandardCostChange {
+                item,
+                new_standard_cost,
+            } => {
+                posting.standard_cost_change(item, *new_standard_cost)?;
+            }
+        }
+        outcome.value_entry_nos = first_value_entry_no..self.next_value_entry_no();
+        Ok(outcome)
     }
 }

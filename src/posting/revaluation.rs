@@ -1,0 +1,220 @@
+//! Revaluation journal lines (spec §7) and standard cost changes.
+//!
+//! "Calculate Inventory Value" and the posting happen together: the revaluable quantity is
+//! computed on the line's posting date, and the revalued value is spread over the eligible
+//! inbound entries by their remaining quantity, with the rounding residual carried so the parts
+//! add up exactly.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::line::{LinePosting, ResolvedItem};
+use super::{PostingError, RevaluationOutcome};
+use crate::config::CostingMethod;
+use crate::journal::{RevaluationScope, RevaluationTarget};
+use crate::ledger::{CostEntryType, ItemLedgerEntry};
+
+/// One inbound entry's share of a revaluation.
+struct RevaluableEntry {
+    entry: ItemLedgerEntry,
+    /// Remaining quantity on the revaluation date.
+    quantity: Decimal,
+    /// Its calculated inventory value on the revaluation date.
+    value: Decimal,
+}
+
+impl LinePosting<'_> {
+    pub fn revaluation(
+        &mut self,
+        item_no: &str,
+        scope: &RevaluationScope,
+        target: RevaluationTarget,
+    ) -> Result<RevaluationOutcome, PostingError> {
+        let item = self.resolve_item(item_no)?;
+        let date = self.line.posting_date;
+        let revaluable = match scope {
+            RevaluationScope::Item { location } => {
+                let location = match location {
+                    Some(code) => Some(self.resolve_location("location", code)?),
+                    None => None,
+                };
+                self.ledger
+                    .item_ledger_entries()
+                    .iter()
+                    .filter(|entry| {
+                        entry.item == item.id && location.is_none_or(|l| entry.location == l)
+                    })
+                    .filter_map(|entry| self.revaluable_entry(entry, &item, date))
+                    .collect::<Vec<_>>()
+            }
+            RevaluationScope::Entry { entry_no } => {
+                vec![self.revaluable_single_entry(*entry_no, &item, date)?]
+            }
+        };
+        let quantity: Decimal = revaluable.iter().map(|part| part.quantity).sum();
+        if quantity.is_zero() {
+            return Err(self.error(
+                "item",
+                format!("item {item_no} has no revaluable quantity on {date} (nothing invoiced and on hand)"),
+            ));
+        }
+        let calculated_value: Decimal = revaluable.iter().map(|part| part.value).sum();
+        let revalued_value = match target {
+            RevaluationTarget::UnitCost(unit_cost) => {
+                self.check_not_negative("unit_cost_revalued", unit_cost)?;
+                self.rounding.amount(unit_cost * quantity)
+            }
+            RevaluationTarget::InventoryValue(value) => {
+                self.check_not_negative("inventory_value_revalued", value)?;
+                self.rounding.amount(value)
+            }
+        };
+        let mut spread_quantity = Decimal::ZERO;
+        let mut spread_value = Decimal::ZERO;
+        for part in &revaluable {
+            spread_quantity += part.quantity;
+            let cumulative = self
+                .rounding
+                .amount(revalued_value * spread_quantity / quantity);
+            let new_value = cumulative - spread_value;
+            spread_value = cumulative;
+            self.post_revaluation_entry(part, &item, new_value - part.value);
+        }
+        Ok(RevaluationOutcome {
+            revalued_quantity: quantity,
+            calculated_value,
+            amount: revalued_value - calculated_value,
+        })
+    }
+
+    /// An inbound entry's revaluable quantity and value on `date` (spec §7.2): completely
+    /// invoiced by then (Standard items: received by then), remaining quantity counted back from
+    /// the applications dated on or before `date`.
+    fn revaluable_entry(
+        &self,
+        entry: &ItemLedgerEntry,
+        item: &ResolvedItem,
+        date: NaiveDate,
+    ) -> Option<RevaluableEntry> {
+        if entry.quantity <= Decimal::ZERO || entry.posting_date > date {
+            return None;
+        }
+        let invoiced_in_time =
+            entry.completely_invoiced && entry.last_invoice_date.is_some_and(|last| last <= date);
+        if !invoiced_in_time && item.costing_method != CostingMethod::Standard {
+            return None;
+        }
+        let applied_by_date: Decimal = self
+            .ledger
+            .applications_of(entry.entry_no)
+            .filter(|row| {
+                row.inbound_item_entry_no == entry.entry_no
+                    && row.is_quantity_application()
+                    && row.posting_date <= date
+            })
+            .map(|row| row.quantity)
+            .sum();
+        let quantity = entry.quantity + applied_by_date;
+        if quantity <= Decimal::ZERO {
+            return None;
+        }
+        let cost: Decimal = self
+            .ledger
+            .value_entries_of(entry.entry_no)
+            .filter(|value| value.posting_date <= date)
+            .map(|value| value.cost_amount_actual + value.cost_amount_expected)
+            .sum();
+        let value = self.rounding.amount(cost * quantity / entry.quantity);
+        Some(RevaluableEntry {
+            entry: entry.clone(),
+            quantity,
+            value,
+        })
+    }
+
+    fn revaluable_single_entry(
+        &self,
+        entry_no: u64,
+        item: &ResolvedItem,
+        date: NaiveDate,
+    ) -> Result<RevaluableEntry, PostingError> {
+        let field = "entry_no";
+        let Some(entry) = self.ledger.item_ledger_entry(entry_no) else {
+            return Err(self.error(
+                field,
+                format!("item ledger entry {entry_no} does not exist"),
+            ));
+        };
+        if entry.item != item.id {
+            return Err(self.error(
+                field,
+                format!(
+                    "item ledger entry {entry_no} is of item {}, not {}",
+                    self.item_no(entry.item),
+                    self.item_no(item.id)
+                ),
+            ));
+        }
+        self.revaluable_entry(entry, item, date).ok_or_else(|| {
+            self.error(
+                field,
+                format!("item ledger entry {entry_no} has nothing to revalue on {date}: it must be inbound, invoiced and on hand then"),
+            )
+        })
+    }
+
+    /// Posts one revaluation value entry; for Standard items the not-invoiced share of the amount
+    /// is expected cost (interim revaluation).
+    fn post_revaluation_entry(
+        &mut self,
+        part: &RevaluableEntry,
+        item: &ResolvedItem,
+        amount: Decimal,
+    ) {
+        if amount.is_zero() {
+            return;
+        }
+        let entry = &part.entry;
+        let mut value = self.new_value_entry(entry, item, CostEntryType::Revaluation);
+        let direct_date = self
+            .ledger
+            .direct_cost_valuation_date(entry.entry_no)
+            .unwrap_or(entry.posting_date);
+        value.valuation_date = self.line.posting_date.max(direct_date);
+        value.valued_quantity = part.quantity;
+        value.partial_revaluation = part.quantity != entry.quantity;
+        value.inventory_posting_group =
+            self.last_direct_cost_posting_group(entry.entry_no, &item.inventory_posting_group);
+        let not_invoiced = entry.quantity - entry.invoiced_quantity;
+        let expected = if item.costing_method == CostingMethod::Standard && !not_invoiced.is_zero()
+        {
+            self.rounding.amount(amount * not_invoiced / entry.quantity)
+        } else {
+            Decimal::ZERO
+        };
+        value.cost_amount_expected = expected;
+        value.cost_amount_actual = amount - expected;
+        self.insert_value_entry(value);
+        if entry.remaining_quantity != entry.quantity {
+            self.flag_applied_entry_to_adjust(entry.entry_no);
+        }
+    }
+
+    /// Changes the item-card standard cost (and, for Standard items, the unit cost). No entries.
+    pub fn standard_cost_change(
+        &mut self,
+        item_no: &str,
+        new_standard_cost: Decimal,
+    ) -> Result<(), PostingError> {
+        let item = self.resolve_item(item_no)?;
+        self.check_not_negative("new_standard_cost", new_standard_cost)?;
+        let is_standard = item.costing_method == CostingMethod::Standard;
+        self.ledger.update_item_cost_state(item.id, |state| {
+            state.standard_cost = new_standard_cost;
+            if is_standard {
+                state.unit_cost = new_standard_cost;
+            }
+        });
+        Ok(())
+    }
+}
