@@ -243,7 +243,7 @@ fn execute_step(
                 work_date: line.posting_date,
             };
             let posted = panic::catch_unwind(AssertUnwindSafe(|| {
-                ledger.post_batch(std::slice::from_ref(&line), &context)
+                ledger.post_batch(std::slice::from_ref(&*line), &context)
             }));
             match posted {
                 Ok(Ok(outcome)) => {

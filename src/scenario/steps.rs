@@ -19,7 +19,7 @@ use super::values::ExactDecimal;
 #[derive(Debug, Clone, PartialEq)]
 pub enum StepAction {
     /// Post this line as a batch of its own, with the step's date as work date.
-    Post(JournalLine),
+    Post(Box<JournalLine>),
     /// G/L Setup › Allow Posting From changes from now on.
     SetAllowPostingFrom(NaiveDate),
     /// Run Adjust Cost – Item Entries.
@@ -42,7 +42,7 @@ pub fn step_action(file: &Arc<str>, scenario_step: &ScenarioStep) -> Result<Step
         }
         _ => line_kind(step)?,
     };
-    Ok(StepAction::Post(JournalLine {
+    Ok(StepAction::Post(Box::new(JournalLine {
         source: LineRef {
             file: file.clone(),
             line: scenario_step.line,
@@ -54,7 +54,7 @@ pub fn step_action(file: &Arc<str>, scenario_step: &ScenarioStep) -> Result<Step
         serial_no: step.serial_no.clone(),
         dimensions: Dimensions::new(),
         kind,
-    }))
+    })))
 }
 
 fn required<T: Clone>(value: Option<T>, step: &Step, field: &str) -> Result<T, String> {
