@@ -4,9 +4,10 @@
 
 pub mod books;
 pub mod config;
-pub mod journal;
 pub mod glpost;
+pub mod journal;
 pub mod ledger;
 pub mod money;
 pub mod posting;
 pub mod rules;
+pub mod scenario;
