@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::entries::*;
-use crate::config::{CompanyConfig, Item};
+use crate::config::{AverageCostCalcType, CompanyConfig, CostingMethod, Item};
 use crate::journal::Dimensions;
 
 /// The stock bucket that applications stay within: item, location and variant.
@@ -134,6 +134,8 @@ pub struct Ledger {
     value_entries_by_ile: Vec<Vec<u64>>,
     /// Application entry numbers that name each item ledger entry as inbound or outbound.
     applications_by_ile: Vec<Vec<u64>>,
+    /// Item ledger entry numbers of each item, in entry order (index = ItemId).
+    entries_by_item: Vec<Vec<u64>>,
     items: Vec<ItemCostState>,
     buckets: HashMap<BucketKey, Bucket>,
     /// Serial numbers on hand: (item, serial) → the open inbound entry holding it.
@@ -178,6 +180,7 @@ impl Ledger {
             location_codes.push(Arc::from(location.code.as_str()));
         }
         let items = config.items.iter().map(initial_item_state).collect();
+        let entries_by_item = vec![Vec::new(); config.items.len()];
         let mut dimension_set_ids = HashMap::new();
         dimension_set_ids.insert(Dimensions::new(), DimensionSetId(0));
         Ledger {
@@ -193,6 +196,7 @@ impl Ledger {
             item_application_entries: Vec::new(),
             value_entries_by_ile: Vec::new(),
             applications_by_ile: Vec::new(),
+            entries_by_item,
             items,
             buckets: HashMap::new(),
             serials_on_hand: HashMap::new(),
@@ -243,7 +247,8 @@ impl Ledger {
             .map(move |&no| &self.value_entries[no as usize - 1])
     }
 
-    /// The application entries that name this item ledger entry as inbound or outbound.
+    /// The application entries that name this item ledger entry as inbound, outbound or
+    /// transferred-from entry.
     pub fn applications_of(&self, ile_no: u64) -> impl Iterator<Item = &ItemApplicationEntry> + '_ {
         let numbers = entry_index(ile_no)
             .and_then(|index| self.applications_by_ile.get(index))
@@ -252,6 +257,13 @@ impl Ledger {
         numbers
             .iter()
             .map(move |&no| &self.item_application_entries[no as usize - 1])
+    }
+
+    /// The item ledger entries of one item, oldest first.
+    pub fn entries_of_item(&self, item: ItemId) -> impl Iterator<Item = &ItemLedgerEntry> + '_ {
+        self.entries_by_item[item.0 as usize]
+            .iter()
+            .map(move |&no| &self.item_ledger_entries[no as usize - 1])
     }
 
     pub fn item_id(&self, item_no: &str) -> Option<ItemId> {
@@ -535,6 +547,7 @@ impl Ledger {
         if entry.applied_entry_to_adjust {
             self.applied_entries_to_adjust.insert(entry.entry_no);
         }
+        self.entries_by_item[entry.item.0 as usize].push(entry.entry_no);
         self.item_ledger_entries.push(entry);
         self.value_entries_by_ile.push(Vec::new());
         self.applications_by_ile.push(Vec::new());
@@ -567,6 +580,9 @@ impl Ledger {
         if application.outbound_item_entry_no != 0 {
             self.applications_by_ile[application.outbound_item_entry_no as usize - 1]
                 .push(application.entry_no);
+        }
+        if let Some(origin) = application.transferred_from_entry_no {
+            self.applications_by_ile[origin as usize - 1].push(application.entry_no);
         }
         self.item_application_entries.push(application);
     }
@@ -734,6 +750,61 @@ impl Ledger {
         for other in later {
             self.entry_points.insert(other.clone(), false);
             self.undo.push(UndoRecord::EntryPoint(other, Some(true)));
+        }
+    }
+
+    /// The entry point a value entry resets, and whether the reset cascades to later points of
+    /// the whole item (`.2`) or of its location and variant: for Average items the end of its
+    /// average-cost period (blank location and variant under calc type Item), cascading; for
+    /// other items its own valuation date, not cascading (spec §1.4).
+    pub(crate) fn entry_point_of(&self, entry: &ValueEntry) -> (EntryPointKey, bool, bool) {
+        let setup = &self.config.inventory_setup;
+        if self.item(entry.item).costing_method != CostingMethod::Average {
+            let key = EntryPointKey {
+                item: entry.item,
+                location: entry.location,
+                variant_code: entry.variant_code.clone(),
+                valuation_date: entry.valuation_date,
+            };
+            return (key, false, false);
+        }
+        let whole_item = setup.average_cost_calc_type == AverageCostCalcType::Item;
+        let period_end =
+            super::period::average_period_end(entry.valuation_date, setup.average_cost_period, &setup.accounting_periods);
+        let key = EntryPointKey {
+            item: entry.item,
+            location: if whole_item { LocationId::BLANK } else { entry.location },
+            variant_code: if whole_item { self.blank_code.clone() } else { entry.variant_code.clone() },
+            valuation_date: period_end,
+        };
+        (key, true, whole_item)
+    }
+
+    /// Marks every entry point of an item adjusted (end of a cost adjustment of the item).
+    pub(crate) fn mark_entry_points_adjusted(&mut self, item: ItemId) {
+        let keys: Vec<EntryPointKey> = self
+            .entry_points
+            .iter()
+            .filter(|(key, adjusted)| key.item == item && !**adjusted)
+            .map(|(key, _)| key.clone())
+            .collect();
+        for key in keys {
+            self.entry_points.insert(key.clone(), true);
+            self.undo.push(UndoRecord::EntryPoint(key, Some(false)));
+        }
+    }
+
+    /// Clears "Applied Entry to Adjust" on an entry.
+    pub(crate) fn clear_applied_entry_to_adjust(&mut self, entry_no: u64) {
+        if self.applied_entries_to_adjust.contains(&entry_no) {
+            self.update_item_ledger_entry(entry_no, |entry| entry.applied_entry_to_adjust = false);
+        }
+    }
+
+    /// Sets "Applied Entry to Adjust" on an entry.
+    pub(crate) fn set_applied_entry_to_adjust(&mut self, entry_no: u64) {
+        if !self.applied_entries_to_adjust.contains(&entry_no) {
+            self.update_item_ledger_entry(entry_no, |entry| entry.applied_entry_to_adjust = true);
         }
     }
 

@@ -8,11 +8,11 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::{PostingContext, PostingError};
-use crate::config::{AverageCostCalcType, CostingMethod, Item};
+use crate::config::{CostingMethod, Item};
 use crate::journal::JournalLine;
-use crate::ledger::period::{average_period_end, within_automatic_adjustment_window};
+use crate::ledger::period::within_automatic_adjustment_window;
 use crate::ledger::{
-    BucketKey, Code, CostEntryType, DimensionSetId, EntryPointKey, ItemId, ItemLedgerEntry,
+    BucketKey, Code, CostEntryType, DimensionSetId, ItemId, ItemLedgerEntry,
     ItemLedgerEntryType, Ledger, LocationId, ValueEntry,
 };
 use crate::money::Rounding;
@@ -319,7 +319,7 @@ impl<'a> LinePosting<'a> {
                 entry.entry_type,
                 CostEntryType::Variance | CostEntryType::IndirectCost | CostEntryType::Rounding
             );
-        let entry_point = resets_entry_point.then(|| self.entry_point_of(&entry));
+        let entry_point = resets_entry_point.then(|| self.ledger.entry_point_of(&entry));
         let window_date = if self.ledger.item(item).costing_method == CostingMethod::Average {
             entry.valuation_date
         } else {
@@ -346,53 +346,9 @@ impl<'a> LinePosting<'a> {
         entry_no
     }
 
-    /// The entry point a value entry resets: for Average items the end of its average-cost period
-    /// (blank location and variant under calc type Item), for others its own valuation date.
-    fn entry_point_of(&self, entry: &ValueEntry) -> (EntryPointKey, bool, bool) {
-        let setup = &self.ledger.config().inventory_setup;
-        let is_average = self.ledger.item(entry.item).costing_method == CostingMethod::Average;
-        if !is_average {
-            let key = EntryPointKey {
-                item: entry.item,
-                location: entry.location,
-                variant_code: entry.variant_code.clone(),
-                valuation_date: entry.valuation_date,
-            };
-            return (key, false, false);
-        }
-        let whole_item = setup.average_cost_calc_type == AverageCostCalcType::Item;
-        let period_end = average_period_end(
-            entry.valuation_date,
-            setup.average_cost_period,
-            &setup.accounting_periods,
-        );
-        let key = EntryPointKey {
-            item: entry.item,
-            location: if whole_item {
-                LocationId::BLANK
-            } else {
-                entry.location
-            },
-            variant_code: if whole_item {
-                self.ledger.blank_code()
-            } else {
-                entry.variant_code.clone()
-            },
-            valuation_date: period_end,
-        };
-        (key, true, whole_item)
-    }
-
     /// Sets "Applied Entry to Adjust" on an entry (spec §5.2).
     pub fn flag_applied_entry_to_adjust(&mut self, ile_no: u64) {
-        let already = self
-            .ledger
-            .item_ledger_entry(ile_no)
-            .is_some_and(|entry| entry.applied_entry_to_adjust);
-        if !already {
-            self.ledger
-                .update_item_ledger_entry(ile_no, |entry| entry.applied_entry_to_adjust = true);
-        }
+        self.ledger.set_applied_entry_to_adjust(ile_no);
     }
 
     /// The item's current unit cost for valuing a new outbound (standard cost for Standard items).
