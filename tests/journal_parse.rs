@@ -745,3 +745,16 @@ fn first_error_wins_and_nothing_is_returned() {
         "october.csv:2: field `quantity`: \"x\" is not a number"
     );
 }
+
+#[test]
+fn windows_line_endings_keep_line_numbers() {
+    let csv = format!("\r\n{HEADER}\r\n\r\n{}\r\n{}\r\n", ROWS[0], ROWS[1]);
+    let lines = parse_csv("crlf.csv", &csv).unwrap();
+    let numbers: Vec<u32> = lines.iter().map(|l| l.source.line).collect();
+    assert_eq!(numbers, vec![4, 5]);
+    let jsonl = format!("{}\r\n\r\n{}\r\n", OBJECTS[0], OBJECTS[1]);
+    let lines = parse_jsonl("crlf.jsonl", &jsonl).unwrap();
+    let numbers: Vec<u32> = lines.iter().map(|l| l.source.line).collect();
+    assert_eq!(numbers, vec![1, 3]);
+    assert_eq!(lines[0].kind, expected_lines()[0].kind);
+}
