@@ -6,6 +6,8 @@
 //! `docs/journal.md`.
 
 pub mod csv;
+mod decode;
+mod fields;
 pub mod jsonl;
 
 use std::collections::BTreeMap;
@@ -198,10 +200,30 @@ impl JournalLineKind {
     }
 }
 
+/// Parses a journal, choosing the format by the file name's extension: `.csv` for CSV,
+/// `.jsonl` or `.ndjson` for JSON Lines (case-insensitive).
+pub fn parse_journal(file_name: &str, text: &str) -> Result<Vec<JournalLine>, JournalParseError> {
+    let extension = file_name
+        .rsplit_once('.')
+        .map(|(_, extension)| extension.to_ascii_lowercase())
+        .unwrap_or_default();
+    match extension.as_str() {
+        "csv" => csv::parse_csv(file_name, text),
+        "jsonl" | "ndjson" => jsonl::parse_jsonl(file_name, text),
+        _ => Err(JournalParseError {
+            file: file_name.to_string(),
+            line: 0,
+            field: String::new(),
+            message: "unknown journal format: name the file *.csv, *.jsonl or *.ndjson".to_string(),
+        }),
+    }
+}
+
 /// A journal that could not be read: the file, line and field at fault.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JournalParseError {
     pub file: String,
+    /// 1-based physical line; 0 when the error concerns the whole file.
     pub line: u32,
     /// The field (column or JSON key) at fault; empty when the whole line is malformed.
     pub field: String,
@@ -210,7 +232,9 @@ pub struct JournalParseError {
 
 impl fmt::Display for JournalParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.field.is_empty() {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.file, self.message)
+        } else if self.field.is_empty() {
             write!(f, "{}:{}: {}", self.file, self.line, self.message)
         } else {
             write!(
