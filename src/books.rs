@@ -7,8 +7,8 @@
 
 use crate::config::CompanyConfig;
 use crate::glpost::{
-    check_value_entry_accounts, post_value_entries, AccountResolver, CostPostingMode, CostPostingRequest,
-    CostPostingResult, GeneralLedger, GlRegisterSource, SkippedValueEntry,
+    check_value_entry_accounts, post_value_entries, AccountResolver, CostPostingMode,
+    CostPostingRequest, CostPostingResult, GeneralLedger, GlRegisterSource, SkippedValueEntry,
 };
 use crate::journal::JournalLine;
 use crate::ledger::{Ledger, ValueEntry};
@@ -73,9 +73,17 @@ impl Books {
         accounts: &dyn AccountResolver,
     ) -> Result<JournalPosting, PostingError> {
         let setup = &self.ledger.config().inventory_setup;
-        let (automatic, expected_posting) = (setup.automatic_cost_posting, setup.expected_cost_posting_to_gl);
-        let new_entries: Vec<u64> = (first_value_entry_no..self.ledger.next_value_entry_no()).collect();
-        let mut posting = JournalPosting { batch, cost_posting: CostPostingResult::default(), queued_value_entries: 0 };
+        let (automatic, expected_posting) = (
+            setup.automatic_cost_posting,
+            setup.expected_cost_posting_to_gl,
+        );
+        let new_entries: Vec<u64> =
+            (first_value_entry_no..self.ledger.next_value_entry_no()).collect();
+        let mut posting = JournalPosting {
+            batch,
+            cost_posting: CostPostingResult::default(),
+            queued_value_entries: 0,
+        };
         if automatic {
             let request = CostPostingRequest {
                 value_entry_nos: &new_entries,
@@ -83,15 +91,28 @@ impl Books {
                 source: GlRegisterSource::JournalBatch,
                 fail_on_skip: true,
             };
-            posting.cost_posting = post_value_entries(&mut self.ledger, &mut self.general_ledger, accounts, &request)
-                .map_err(|skipped| self.account_error(&skipped))?;
+            posting.cost_posting = post_value_entries(
+                &mut self.ledger,
+                &mut self.general_ledger,
+                accounts,
+                &request,
+            )
+            .map_err(|skipped| self.account_error(&skipped))?;
             return Ok(posting);
         }
         for value_entry_no in new_entries {
-            let entry = self.ledger.value_entry(value_entry_no).expect("new value entry");
-            check_value_entry_accounts(&self.ledger, entry, accounts, expected_posting).map_err(|reason| {
-                self.account_error(&SkippedValueEntry { value_entry_no, reason })
-            })?;
+            let entry = self
+                .ledger
+                .value_entry(value_entry_no)
+                .expect("new value entry");
+            check_value_entry_accounts(&self.ledger, entry, accounts, expected_posting).map_err(
+                |reason| {
+                    self.account_error(&SkippedValueEntry {
+                        value_entry_no,
+                        reason,
+                    })
+                },
+            )?;
             if needs_gl_posting(entry, expected_posting) {
                 self.general_ledger.enqueue(value_entry_no);
                 posting.queued_value_entries += 1;
@@ -101,7 +122,10 @@ impl Books {
     }
 
     fn account_error(&self, skipped: &SkippedValueEntry) -> PostingError {
-        let entry = self.ledger.value_entry(skipped.value_entry_no).expect("value entry exists");
+        let entry = self
+            .ledger
+            .value_entry(skipped.value_entry_no)
+            .expect("value entry exists");
         PostingError {
             source: entry.source_line.clone(),
             field: "accounts",
@@ -119,18 +143,28 @@ impl Books {
     /// "Post Inventory Cost to G/L": posts every queued value entry. Entries that cannot be
     /// posted (missing mapping, blocked account, date not allowed) are skipped, listed and stay
     /// queued; running it twice posts nothing the second time.
-    pub fn post_inventory_cost_to_gl(&mut self, mode: CostPostingMode, accounts: &dyn AccountResolver) -> CostPostingResult {
+    pub fn post_inventory_cost_to_gl(
+        &mut self,
+        mode: CostPostingMode,
+        accounts: &dyn AccountResolver,
+    ) -> CostPostingResult {
         let setup = self.ledger.config().inventory_setup.clone();
         let mut skipped = Vec::new();
         let mut postable = Vec::new();
         for &value_entry_no in self.general_ledger.queue() {
-            let entry = self.ledger.value_entry(value_entry_no).expect("queued value entry exists");
+            let entry = self
+                .ledger
+                .value_entry(value_entry_no)
+                .expect("queued value entry exists");
             if setup.is_posting_date_allowed(entry.posting_date) {
                 postable.push(value_entry_no);
             } else {
                 skipped.push(SkippedValueEntry {
                     value_entry_no,
-                    reason: format!("posting date {} is not open for posting", entry.posting_date),
+                    reason: format!(
+                        "posting date {} is not open for posting",
+                        entry.posting_date
+                    ),
                 });
             }
         }
@@ -140,8 +174,13 @@ impl Books {
             source: GlRegisterSource::PostInventoryCost,
             fail_on_skip: false,
         };
-        let mut result = post_value_entries(&mut self.ledger, &mut self.general_ledger, accounts, &request)
-            .expect("skips are returned, not raised, when fail_on_skip is off");
+        let mut result = post_value_entries(
+            &mut self.ledger,
+            &mut self.general_ledger,
+            accounts,
+            &request,
+        )
+        .expect("skips are returned, not raised, when fail_on_skip is off");
         skipped.append(&mut result.skipped);
         skipped.sort_by_key(|entry| entry.value_entry_no);
         result.skipped = skipped;
@@ -152,5 +191,6 @@ impl Books {
 /// Post Value Entry to G/L queue criterion (spec §1.6).
 fn needs_gl_posting(entry: &ValueEntry, expected_posting: bool) -> bool {
     entry.inventoriable
-        && (!entry.cost_amount_actual.is_zero() || (expected_posting && !entry.cost_amount_expected.is_zero()))
+        && (!entry.cost_amount_actual.is_zero()
+            || (expected_posting && !entry.cost_amount_expected.is_zero()))
 }

@@ -96,7 +96,9 @@ impl GeneralLedger {
     }
 
     pub fn entry(&self, entry_no: u64) -> Option<&GlEntry> {
-        (entry_no as usize).checked_sub(1).and_then(|index| self.entries.get(index))
+        (entry_no as usize)
+            .checked_sub(1)
+            .and_then(|index| self.entries.get(index))
     }
 
     pub fn relations(&self) -> &[GlItemLedgerRelation] {
@@ -149,7 +151,11 @@ impl GeneralLedger {
     pub(crate) fn open_register(&mut self, source: GlRegisterSource) -> u64 {
         let register_no = self.registers.len() as u64 + 1;
         let next = self.entries.len() as u64 + 1;
-        self.registers.push(GlRegister { register_no, source, gl_entry_nos: next..next });
+        self.registers.push(GlRegister {
+            register_no,
+            source,
+            gl_entry_nos: next..next,
+        });
         register_no
     }
 
@@ -163,7 +169,10 @@ impl GeneralLedger {
         let entry_no = self.entries.len() as u64 + 1;
         entry.entry_no = entry_no;
         let register = self.registers.last_mut().expect("a register is open");
-        assert_eq!(register.register_no, entry.register_no, "entries go to the open register");
+        assert_eq!(
+            register.register_no, entry.register_no,
+            "entries go to the open register"
+        );
         register.gl_entry_nos.end = entry_no + 1;
         self.entries.push(entry);
         entry_no
@@ -175,7 +184,11 @@ impl GeneralLedger {
 
     /// Removes a register that received no entries, so empty runs leave no trace.
     pub(crate) fn close_register(&mut self) {
-        if self.registers.last().is_some_and(|register| register.gl_entry_nos.is_empty()) {
+        if self
+            .registers
+            .last()
+            .is_some_and(|register| register.gl_entry_nos.is_empty())
+        {
             self.registers.pop();
         }
     }

@@ -54,13 +54,17 @@ pub fn account_pair(
     use ItemLedgerEntryType as T;
     let pair = |account, balancing| Some(AccountPair { account, balancing });
     let found = match (item_ledger_entry_type, entry_type, part) {
-        (T::Purchase, E::DirectCost | E::Revaluation, Expected) => pair(R::InventoryInterim, R::InvtAccrualInterim),
+        (T::Purchase, E::DirectCost | E::Revaluation, Expected) => {
+            pair(R::InventoryInterim, R::InvtAccrualInterim)
+        }
         (T::Purchase, E::DirectCost, Actual) => pair(R::Inventory, R::DirectCostApplied),
         (T::Purchase, E::IndirectCost, Actual) => pair(R::Inventory, R::OverheadApplied),
         (T::Purchase, E::Variance, Actual) if variance_type == Some(VarianceType::Purchase) => {
             pair(R::Inventory, R::PurchaseVariance)
         }
-        (T::Sale, E::DirectCost | E::Revaluation, Expected) => pair(R::InventoryInterim, R::CogsInterim),
+        (T::Sale, E::DirectCost | E::Revaluation, Expected) => {
+            pair(R::InventoryInterim, R::CogsInterim)
+        }
         (T::Sale, E::DirectCost, Actual) => pair(R::Inventory, R::Cogs),
         (T::PositiveAdjmt | T::NegativeAdjmt | T::Transfer, E::DirectCost, Expected) => {
             pair(R::InventoryInterim, R::CogsInterim)
@@ -69,17 +73,27 @@ pub fn account_pair(
             pair(R::Inventory, R::InventoryAdjmt)
         }
         (T::Consumption, E::DirectCost, Actual) => pair(R::Inventory, R::WipInventory),
-        (T::Output, E::DirectCost | E::Revaluation, Expected) => pair(R::InventoryInterim, R::WipInventory),
+        (T::Output, E::DirectCost | E::Revaluation, Expected) => {
+            pair(R::InventoryInterim, R::WipInventory)
+        }
         (T::Output, E::DirectCost, Actual) => pair(R::Inventory, R::WipInventory),
-        (T::Output | T::AssemblyOutput, E::IndirectCost, Actual) => pair(R::Inventory, R::OverheadApplied),
+        (T::Output | T::AssemblyOutput, E::IndirectCost, Actual) => {
+            pair(R::Inventory, R::OverheadApplied)
+        }
         (T::Output | T::AssemblyOutput, E::Variance, Actual) => {
             manufacturing_variance(variance_type).and_then(|role| pair(R::Inventory, role))
         }
-        (T::AssemblyConsumption | T::AssemblyOutput, E::DirectCost, Actual) => pair(R::Inventory, R::InventoryAdjmt),
+        (T::AssemblyConsumption | T::AssemblyOutput, E::DirectCost, Actual) => {
+            pair(R::Inventory, R::InventoryAdjmt)
+        }
         (_, E::Revaluation | E::Rounding, Actual) => pair(R::Inventory, R::InventoryAdjmt),
         _ => None,
     };
-    found.ok_or(CombinationNotAllowed { item_ledger_entry_type, entry_type, part })
+    found.ok_or(CombinationNotAllowed {
+        item_ledger_entry_type,
+        entry_type,
+        part,
+    })
 }
 
 fn manufacturing_variance(variance_type: Option<VarianceType>) -> Option<AccountRole> {
@@ -101,38 +115,98 @@ mod tests {
     use ItemLedgerEntryType as T;
 
     fn roles(t: T, e: E, v: Option<VarianceType>, part: CostPart) -> Option<(R, R)> {
-        account_pair(t, e, v, part).ok().map(|pair| (pair.account, pair.balancing))
+        account_pair(t, e, v, part)
+            .ok()
+            .map(|pair| (pair.account, pair.balancing))
     }
 
     #[test]
     fn purchase_rows() {
-        assert_eq!(roles(T::Purchase, E::DirectCost, None, CostPart::Expected), Some((R::InventoryInterim, R::InvtAccrualInterim)));
-        assert_eq!(roles(T::Purchase, E::DirectCost, None, CostPart::Actual), Some((R::Inventory, R::DirectCostApplied)));
-        assert_eq!(roles(T::Purchase, E::IndirectCost, None, CostPart::Actual), Some((R::Inventory, R::OverheadApplied)));
         assert_eq!(
-            roles(T::Purchase, E::Variance, Some(VarianceType::Purchase), CostPart::Actual),
+            roles(T::Purchase, E::DirectCost, None, CostPart::Expected),
+            Some((R::InventoryInterim, R::InvtAccrualInterim))
+        );
+        assert_eq!(
+            roles(T::Purchase, E::DirectCost, None, CostPart::Actual),
+            Some((R::Inventory, R::DirectCostApplied))
+        );
+        assert_eq!(
+            roles(T::Purchase, E::IndirectCost, None, CostPart::Actual),
+            Some((R::Inventory, R::OverheadApplied))
+        );
+        assert_eq!(
+            roles(
+                T::Purchase,
+                E::Variance,
+                Some(VarianceType::Purchase),
+                CostPart::Actual
+            ),
             Some((R::Inventory, R::PurchaseVariance))
         );
-        assert_eq!(roles(T::Purchase, E::Revaluation, None, CostPart::Actual), Some((R::Inventory, R::InventoryAdjmt)));
-        assert_eq!(roles(T::Purchase, E::Rounding, None, CostPart::Actual), Some((R::Inventory, R::InventoryAdjmt)));
+        assert_eq!(
+            roles(T::Purchase, E::Revaluation, None, CostPart::Actual),
+            Some((R::Inventory, R::InventoryAdjmt))
+        );
+        assert_eq!(
+            roles(T::Purchase, E::Rounding, None, CostPart::Actual),
+            Some((R::Inventory, R::InventoryAdjmt))
+        );
     }
 
     #[test]
     fn sale_and_adjustment_rows() {
-        assert_eq!(roles(T::Sale, E::DirectCost, None, CostPart::Expected), Some((R::InventoryInterim, R::CogsInterim)));
-        assert_eq!(roles(T::Sale, E::DirectCost, None, CostPart::Actual), Some((R::Inventory, R::Cogs)));
-        assert_eq!(roles(T::Sale, E::Revaluation, None, CostPart::Actual), Some((R::Inventory, R::InventoryAdjmt)));
-        assert_eq!(roles(T::Transfer, E::DirectCost, None, CostPart::Actual), Some((R::Inventory, R::InventoryAdjmt)));
-        assert_eq!(roles(T::NegativeAdjmt, E::Rounding, None, CostPart::Actual), Some((R::Inventory, R::InventoryAdjmt)));
+        assert_eq!(
+            roles(T::Sale, E::DirectCost, None, CostPart::Expected),
+            Some((R::InventoryInterim, R::CogsInterim))
+        );
+        assert_eq!(
+            roles(T::Sale, E::DirectCost, None, CostPart::Actual),
+            Some((R::Inventory, R::Cogs))
+        );
+        assert_eq!(
+            roles(T::Sale, E::Revaluation, None, CostPart::Actual),
+            Some((R::Inventory, R::InventoryAdjmt))
+        );
+        assert_eq!(
+            roles(T::Transfer, E::DirectCost, None, CostPart::Actual),
+            Some((R::Inventory, R::InventoryAdjmt))
+        );
+        assert_eq!(
+            roles(T::NegativeAdjmt, E::Rounding, None, CostPart::Actual),
+            Some((R::Inventory, R::InventoryAdjmt))
+        );
     }
 
     #[test]
     fn forbidden_combinations() {
-        assert_eq!(roles(T::Sale, E::IndirectCost, None, CostPart::Actual), None);
-        assert_eq!(roles(T::Sale, E::Variance, Some(VarianceType::Purchase), CostPart::Actual), None);
-        assert_eq!(roles(T::Transfer, E::IndirectCost, None, CostPart::Actual), None);
-        assert_eq!(roles(T::Purchase, E::Variance, None, CostPart::Actual), None);
-        assert_eq!(roles(T::Purchase, E::IndirectCost, None, CostPart::Expected), None);
-        assert_eq!(roles(T::Consumption, E::DirectCost, None, CostPart::Expected), None);
+        assert_eq!(
+            roles(T::Sale, E::IndirectCost, None, CostPart::Actual),
+            None
+        );
+        assert_eq!(
+            roles(
+                T::Sale,
+                E::Variance,
+                Some(VarianceType::Purchase),
+                CostPart::Actual
+            ),
+            None
+        );
+        assert_eq!(
+            roles(T::Transfer, E::IndirectCost, None, CostPart::Actual),
+            None
+        );
+        assert_eq!(
+            roles(T::Purchase, E::Variance, None, CostPart::Actual),
+            None
+        );
+        assert_eq!(
+            roles(T::Purchase, E::IndirectCost, None, CostPart::Expected),
+            None
+        );
+        assert_eq!(
+            roles(T::Consumption, E::DirectCost, None, CostPart::Expected),
+            None
+        );
     }
 }

@@ -12,12 +12,12 @@ mod post;
 mod role_accounts;
 
 pub use general_ledger::{
-    AccountProvenance, GeneralLedger, GeneralLedgerCheckpoint, GlEntry, GlItemLedgerRelation, GlRegister,
-    GlRegisterSource,
+    AccountProvenance, GeneralLedger, GeneralLedgerCheckpoint, GlEntry, GlItemLedgerRelation,
+    GlRegister, GlRegisterSource,
 };
-pub use role_accounts::RoleAccounts;
 pub use matrix::{account_pair, AccountPair, CombinationNotAllowed, CostPart};
 pub use post::{
-    check_value_entry_accounts, post_value_entries, AccountResolver, CostPostingMode, CostPostingRequest, CostPostingResult, ResolvedAccount,
-    SkippedValueEntry,
+    check_value_entry_accounts, post_value_entries, AccountResolver, CostPostingMode,
+    CostPostingRequest, CostPostingResult, ResolvedAccount, SkippedValueEntry,
 };
+pub use role_accounts::RoleAccounts;

@@ -6,7 +6,9 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::general_ledger::{AccountProvenance, GeneralLedger, GlEntry, GlItemLedgerRelation, GlRegisterSource};
+use super::general_ledger::{
+    AccountProvenance, GeneralLedger, GlEntry, GlItemLedgerRelation, GlRegisterSource,
+};
 use super::matrix::{account_pair, AccountPair, CostPart};
 use crate::ledger::{Code, DimensionSetId, Ledger, LocationId, ValueEntry};
 use crate::rules::AccountRole;
@@ -15,7 +17,12 @@ use crate::rules::AccountRole;
 /// fixed table in scenario tests.
 pub trait AccountResolver {
     /// The account for `role` of `entry`, or why there is none (missing mapping, blocked account).
-    fn account(&self, ledger: &Ledger, entry: &ValueEntry, role: AccountRole) -> Result<ResolvedAccount, String>;
+    fn account(
+        &self,
+        ledger: &Ledger,
+        entry: &ValueEntry,
+        role: AccountRole,
+    ) -> Result<ResolvedAccount, String>;
 }
 
 /// An account and the rule that chose it.
@@ -105,11 +112,16 @@ pub fn post_value_entries(
     let register_no = general_ledger.open_register(request.source);
     let mut groups: BTreeMap<GroupKey, (Decimal, Vec<u64>, BufferLine)> = BTreeMap::new();
     for &value_entry_no in request.value_entry_nos {
-        let entry = ledger.value_entry(value_entry_no).expect("queued value entry exists");
+        let entry = ledger
+            .value_entry(value_entry_no)
+            .expect("queued value entry exists");
         let lines = match buffer_value_entry(ledger, entry, accounts, expected_posting) {
             Ok(lines) => lines,
             Err(reason) => {
-                let skipped = SkippedValueEntry { value_entry_no, reason };
+                let skipped = SkippedValueEntry {
+                    value_entry_no,
+                    reason,
+                };
                 if request.fail_on_skip {
                     return Err(skipped);
                 }
@@ -122,15 +134,29 @@ pub fn post_value_entries(
             CostPostingMode::PerEntry => {
                 let transaction_no = general_ledger.next_transaction_no();
                 for line in &lines {
-                    let gl_entry_no = insert_gl_entry(general_ledger, ledger, entry, line, register_no, transaction_no, None);
-                    general_ledger.insert_relation(GlItemLedgerRelation { gl_entry_no, value_entry_no, register_no });
+                    let gl_entry_no = insert_gl_entry(
+                        general_ledger,
+                        ledger,
+                        entry,
+                        line,
+                        register_no,
+                        transaction_no,
+                        None,
+                    );
+                    general_ledger.insert_relation(GlItemLedgerRelation {
+                        gl_entry_no,
+                        value_entry_no,
+                        register_no,
+                    });
                     result.gl_entries_created += 1;
                 }
             }
             CostPostingMode::PerPostingGroup { .. } => {
                 for line in lines {
                     let key = group_key(entry, &line);
-                    let group = groups.entry(key).or_insert_with(|| (Decimal::ZERO, Vec::new(), line.clone()));
+                    let group = groups
+                        .entry(key)
+                        .or_insert_with(|| (Decimal::ZERO, Vec::new(), line.clone()));
                     group.0 += line.amount;
                     group.1.push(value_entry_no);
                 }
@@ -145,11 +171,25 @@ pub fn post_value_entries(
         let transaction_no = general_ledger.next_transaction_no();
         for (_, (amount, value_entry_nos, mut line)) in groups {
             line.amount = amount;
-            let first = ledger.value_entry(value_entry_nos[0]).expect("value entry exists").clone();
-            let gl_entry_no =
-                insert_gl_entry(general_ledger, ledger, &first, &line, register_no, transaction_no, Some(document_no.clone()));
+            let first = ledger
+                .value_entry(value_entry_nos[0])
+                .expect("value entry exists")
+                .clone();
+            let gl_entry_no = insert_gl_entry(
+                general_ledger,
+                ledger,
+                &first,
+                &line,
+                register_no,
+                transaction_no,
+                Some(document_no.clone()),
+            );
             for value_entry_no in value_entry_nos {
-                general_ledger.insert_relation(GlItemLedgerRelation { gl_entry_no, value_entry_no, register_no });
+                general_ledger.insert_relation(GlItemLedgerRelation {
+                    gl_entry_no,
+                    value_entry_no,
+                    register_no,
+                });
             }
             result.gl_entries_created += 1;
         }
@@ -160,7 +200,11 @@ pub fn post_value_entries(
 
 /// The posted fields after posting: the current amounts (spec §2.1, an assignment).
 fn posted_amounts(entry: &ValueEntry, expected_posting: bool) -> (Decimal, Decimal) {
-    let expected = if expected_posting { entry.cost_amount_expected } else { entry.expected_cost_posted_to_gl };
+    let expected = if expected_posting {
+        entry.cost_amount_expected
+    } else {
+        entry.expected_cost_posted_to_gl
+    };
     (expected, entry.cost_amount_actual)
 }
 
@@ -178,12 +222,20 @@ fn buffer_value_entry(
     };
     let actual_delta = entry.cost_amount_actual - entry.cost_posted_to_gl;
     let mut lines = Vec::with_capacity(4);
-    for (part, delta) in [(CostPart::Expected, expected_delta), (CostPart::Actual, actual_delta)] {
+    for (part, delta) in [
+        (CostPart::Expected, expected_delta),
+        (CostPart::Actual, actual_delta),
+    ] {
         if delta.is_zero() {
             continue;
         }
-        let pair = account_pair(entry.item_ledger_entry_type, entry.entry_type, entry.variance_type, part)
-            .map_err(|error| format!("value entry {}: {error}", entry.entry_no))?;
+        let pair = account_pair(
+            entry.item_ledger_entry_type,
+            entry.entry_type,
+            entry.variance_type,
+            part,
+        )
+        .map_err(|error| format!("value entry {}: {error}", entry.entry_no))?;
         push_pair(ledger, entry, accounts, pair, delta, &mut lines)?;
     }
     Ok(lines)
@@ -197,7 +249,10 @@ fn push_pair(
     delta: Decimal,
     lines: &mut Vec<BufferLine>,
 ) -> Result<(), String> {
-    for (role, balancing_role, amount) in [(pair.account, pair.balancing, delta), (pair.balancing, pair.account, -delta)] {
+    for (role, balancing_role, amount) in [
+        (pair.account, pair.balancing, delta),
+        (pair.balancing, pair.account, -delta),
+    ] {
         let account = accounts.account(ledger, entry, role)?;
         lines.push(BufferLine {
             value_entry_no: entry.entry_no,
@@ -227,8 +282,13 @@ pub fn check_value_entry_accounts(
         parts.push(CostPart::Actual);
     }
     for part in parts {
-        let pair = account_pair(entry.item_ledger_entry_type, entry.entry_type, entry.variance_type, part)
-            .map_err(|error| format!("value entry {}: {error}", entry.entry_no))?;
+        let pair = account_pair(
+            entry.item_ledger_entry_type,
+            entry.entry_type,
+            entry.variance_type,
+            part,
+        )
+        .map_err(|error| format!("value entry {}: {error}", entry.entry_no))?;
         accounts.account(ledger, entry, pair.account)?;
         accounts.account(ledger, entry, pair.balancing)?;
     }

@@ -52,10 +52,18 @@ impl Default for RoleAccounts {
 }
 
 impl AccountResolver for RoleAccounts {
-    fn account(&self, ledger: &Ledger, entry: &ValueEntry, role: AccountRole) -> Result<ResolvedAccount, String> {
+    fn account(
+        &self,
+        ledger: &Ledger,
+        entry: &ValueEntry,
+        role: AccountRole,
+    ) -> Result<ResolvedAccount, String> {
         let by_location = self.split_inventory_by_location && role.side() == RoleSide::Inventory;
         let location_code = by_location.then(|| ledger.location_code(entry.location));
         let account_no: Code = Arc::from(RoleAccounts::account_no(role, location_code).as_str());
-        Ok(ResolvedAccount { account_no, provenance: self.provenance.clone() })
+        Ok(ResolvedAccount {
+            account_no,
+            provenance: self.provenance.clone(),
+        })
     }
 }

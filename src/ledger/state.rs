@@ -93,7 +93,11 @@ impl IleBookkeeping {
 enum UndoRecord {
     ItemLedgerEntry(u64, IleBookkeeping),
     ValuationDate(u64, NaiveDate),
-    PostedToGl { entry_no: u64, expected: Decimal, actual: Decimal },
+    PostedToGl {
+        entry_no: u64,
+        expected: Decimal,
+        actual: Decimal,
+    },
     OpenInboundInserted(BucketKey, (NaiveDate, u64)),
     OpenInboundRemoved(BucketKey, (NaiveDate, u64)),
     OpenOutboundInserted(BucketKey, (NaiveDate, u64)),
@@ -493,7 +497,11 @@ impl Ledger {
                     entry.valuation_date = date;
                 }
             }
-            UndoRecord::PostedToGl { entry_no, expected, actual } => {
+            UndoRecord::PostedToGl {
+                entry_no,
+                expected,
+                actual,
+            } => {
                 if let Some(entry) = self.value_entries.get_mut(entry_no as usize - 1) {
                     entry.expected_cost_posted_to_gl = expected;
                     entry.cost_posted_to_gl = actual;
@@ -769,12 +777,23 @@ impl Ledger {
             return (key, false, false);
         }
         let whole_item = setup.average_cost_calc_type == AverageCostCalcType::Item;
-        let period_end =
-            super::period::average_period_end(entry.valuation_date, setup.average_cost_period, &setup.accounting_periods);
+        let period_end = super::period::average_period_end(
+            entry.valuation_date,
+            setup.average_cost_period,
+            &setup.accounting_periods,
+        );
         let key = EntryPointKey {
             item: entry.item,
-            location: if whole_item { LocationId::BLANK } else { entry.location },
-            variant_code: if whole_item { self.blank_code.clone() } else { entry.variant_code.clone() },
+            location: if whole_item {
+                LocationId::BLANK
+            } else {
+                entry.location
+            },
+            variant_code: if whole_item {
+                self.blank_code.clone()
+            } else {
+                entry.variant_code.clone()
+            },
             valuation_date: period_end,
         };
         (key, true, whole_item)

@@ -12,8 +12,8 @@ use crate::config::{CostingMethod, Item};
 use crate::journal::JournalLine;
 use crate::ledger::period::within_automatic_adjustment_window;
 use crate::ledger::{
-    BucketKey, Code, CostEntryType, DimensionSetId, ItemId, ItemLedgerEntry,
-    ItemLedgerEntryType, Ledger, LocationId, ValueEntry,
+    BucketKey, Code, CostEntryType, DimensionSetId, ItemId, ItemLedgerEntry, ItemLedgerEntryType,
+    Ledger, LocationId, ValueEntry,
 };
 use crate::money::Rounding;
 

@@ -113,7 +113,11 @@ impl Ledger {
 
     /// Posts lines inside a batch the caller opened with [`Ledger::checkpoint`]; the caller
     /// commits or rolls back (so that G/L posting can join the same batch).
-    pub fn post_lines(&mut self, lines: &[JournalLine], context: &PostingContext) -> Result<BatchOutcome, PostingError> {
+    pub fn post_lines(
+        &mut self,
+        lines: &[JournalLine],
+        context: &PostingContext,
+    ) -> Result<BatchOutcome, PostingError> {
         let mut outcome = BatchOutcome {
             lines: Vec::with_capacity(lines.len()),
         };

@@ -104,7 +104,9 @@ impl AccountRole {
 
     /// The role with this script name, if any.
     pub fn from_name(name: &str) -> Option<AccountRole> {
-        AccountRole::ALL.into_iter().find(|role| role.name() == name)
+        AccountRole::ALL
+            .into_iter()
+            .find(|role| role.name() == name)
     }
 
     /// Position in [`AccountRole::ALL`]; used to index fixed-size account tables.
