@@ -2,6 +2,7 @@
 //!
 //! See `ARCHITECTURE.md` for the module map and the invariants each module keeps.
 
+pub mod adjust;
 pub mod books;
 pub mod config;
 pub mod glpost;

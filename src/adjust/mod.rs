@@ -62,7 +62,11 @@ pub struct AdjustmentLimits {
 
 impl Default for AdjustmentLimits {
     fn default() -> Self {
-        AdjustmentLimits { max_chain_depth: 100, max_steps: 10_000_000, max_passes_per_item: 20 }
+        AdjustmentLimits {
+            max_chain_depth: 100,
+            max_steps: 10_000_000,
+            max_passes_per_item: 20,
+        }
     }
 }
 
@@ -94,18 +98,19 @@ pub struct LimitHit {
 
 impl Ledger {
     /// Runs cost adjustment (spec §5.4) for the selected items and returns what it changed.
-    /// The run is one batch: its entries are committed together.
-    pub fn adjust_cost(&mut self, request: &AdjustRequest, limits: &AdjustmentLimits) -> AdjustOutcome {
+    /// Inside a batch opened with [`Ledger::checkpoint`] its changes roll back with the batch.
+    pub fn adjust_cost(
+        &mut self,
+        request: &AdjustRequest,
+        limits: &AdjustmentLimits,
+    ) -> AdjustOutcome {
         let first = self.next_value_entry_no();
         let items = self.items_to_adjust(request);
-        let checkpoint_taken = self.checkpoint();
         let mut adjuster = Adjuster::new(self, *limits);
         for item in items {
             adjuster.adjust_item(item);
         }
         let mut outcome = adjuster.outcome;
-        let _ = checkpoint_taken;
-        self.commit();
         outcome.value_entry_nos = first..self.next_value_entry_no();
         outcome
     }
@@ -120,9 +125,13 @@ impl Ledger {
                 let selected = match &request.items {
                     ItemSelection::All => true,
                     ItemSelection::Items(numbers) => numbers.iter().any(|no| *no == card.no),
-                    ItemSelection::Category(category) => card.item_category.as_deref() == Some(category.as_str()),
+                    ItemSelection::Category(category) => {
+                        card.item_category.as_deref() == Some(category.as_str())
+                    }
                 };
-                selected && !state.cost_is_adjusted && (!request.online || state.allow_online_adjustment)
+                selected
+                    && !state.cost_is_adjusted
+                    && (!request.online || state.allow_online_adjustment)
             })
             .collect()
     }
@@ -143,7 +152,9 @@ pub(crate) struct Adjuster<'a> {
 impl<'a> Adjuster<'a> {
     fn new(ledger: &'a mut Ledger, limits: AdjustmentLimits) -> Self {
         let setup = &ledger.config().inventory_setup;
-        let after_closed = setup.inventory_periods_closed_through.and_then(|date| date.succ_opt());
+        let after_closed = setup
+            .inventory_periods_closed_through
+            .and_then(|date| date.succ_opt());
         let first_allowed_date = match (setup.allow_posting_from, after_closed) {
             (Some(from), Some(open)) => Some(from.max(open)),
             (from, open) => from.or(open),
@@ -154,7 +165,10 @@ impl<'a> Adjuster<'a> {
             limits,
             rounding,
             first_allowed_date,
-            source: LineRef { file: "(cost adjustment)".into(), line: 0 },
+            source: LineRef {
+                file: "(cost adjustment)".into(),
+                line: 0,
+            },
             steps: 0,
             outcome: AdjustOutcome::default(),
         }
@@ -175,7 +189,11 @@ impl<'a> Adjuster<'a> {
                 break;
             }
         }
-        let limit_hit = self.outcome.limit_hits.iter().any(|hit| hit.item_no == self.ledger.item_no(item));
+        let limit_hit = self
+            .outcome
+            .limit_hits
+            .iter()
+            .any(|hit| hit.item_no == self.ledger.item_no(item));
         if !settled && !limit_hit {
             let entry = self.flagged_entries(item).first().copied().unwrap_or(0);
             self.record_limit_hit(item, entry, "passes per item");
@@ -194,7 +212,11 @@ impl<'a> Adjuster<'a> {
             .applied_entries_to_adjust()
             .iter()
             .copied()
-            .filter(|&no| self.ledger.item_ledger_entry(no).is_some_and(|entry| entry.item == item))
+            .filter(|&no| {
+                self.ledger
+                    .item_ledger_entry(no)
+                    .is_some_and(|entry| entry.item == item)
+            })
             .collect()
     }
 
@@ -204,7 +226,11 @@ impl<'a> Adjuster<'a> {
 
     fn record_limit_hit(&mut self, item: ItemId, entry_no: u64, limit: &'static str) {
         let item_no = self.ledger.item_no(item).to_string();
-        self.outcome.limit_hits.push(LimitHit { item_no, item_ledger_entry_no: entry_no, limit });
+        self.outcome.limit_hits.push(LimitHit {
+            item_no,
+            item_ledger_entry_no: entry_no,
+            limit,
+        });
     }
 
     /// Item unit cost after adjustment: the standard cost for Standard items, otherwise the
@@ -227,7 +253,8 @@ impl<'a> Adjuster<'a> {
                 _ if state.inventory_quantity > Decimal::ZERO => {
                     rounding.unit_amount(state.inventory_cost / state.inventory_quantity)
                 }
-                _ => last_outbound_unit_cost.map_or(state.unit_cost, |cost| rounding.unit_amount(cost)),
+                _ => last_outbound_unit_cost
+                    .map_or(state.unit_cost, |cost| rounding.unit_amount(cost)),
             };
         });
     }

@@ -5,6 +5,7 @@ use rust_decimal::Decimal;
 
 use super::line::LinePosting;
 use super::PostingError;
+use crate::config::CostingMethod;
 use crate::journal::LineCost;
 use crate::ledger::{CostEntryType, ItemLedgerEntry, ItemLedgerEntryType};
 
@@ -90,6 +91,10 @@ impl LinePosting<'_> {
             });
         self.insert_value_entry(value);
         self.mark_invoiced(&shipment, signed_quantity);
+        // The invoiced part's cost must be brought to the applied cost again (spec §5.2 (e)).
+        if item.costing_method != CostingMethod::Average {
+            self.flag_applied_entry_to_adjust(shipment_no);
+        }
         self.ledger
             .update_item_cost_state(item.id, |state| state.invoiced_quantity += signed_quantity);
         Ok(())
