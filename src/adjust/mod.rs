@@ -124,7 +124,7 @@ impl Ledger {
                 let state = self.item_cost_state(item);
                 let selected = match &request.items {
                     ItemSelection::All => true,
-                    ItemSelection::Items(numbers) => numbers.iter().any(|no| *no == card.no),
+                    ItemSelection::Items(numbers) => numbers.contains(&card.no),
                     ItemSelection::Category(category) => {
                         card.item_category.as_deref() == Some(category.as_str())
                     }
