@@ -5,6 +5,7 @@
 //! the queue for [`Books::post_inventory_cost_to_gl`], and their accounts are checked at posting
 //! time so that a broken mapping stops the journal instead of surfacing later (spec §2.3).
 
+use crate::adjust::{AdjustOutcome, AdjustRequest, AdjustmentLimits};
 use crate::config::CompanyConfig;
 use crate::glpost::{
     check_value_entry_accounts, post_value_entries, AccountResolver, CostPostingMode,
@@ -185,6 +186,76 @@ impl Books {
         skipped.sort_by_key(|entry| entry.value_entry_no);
         result.skipped = skipped;
         result
+    }
+}
+
+/// What a cost adjustment run did, G/L included.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdjustmentPosting {
+    pub adjustment: AdjustOutcome,
+    /// G/L posting of the adjustment entries (when the run posts to the G/L).
+    pub cost_posting: CostPostingResult,
+    /// Adjustment entries left in the queue for "post inventory cost to G/L".
+    pub queued_value_entries: u64,
+}
+
+impl Books {
+    /// "Adjust Cost - Item Entries": adjusts, then posts the adjustment entries to the G/L when
+    /// `post_to_gl` is set (entries that cannot be posted are skipped and queued), or queues them.
+    pub fn adjust_cost(
+        &mut self,
+        request: &AdjustRequest,
+        post_to_gl: bool,
+        accounts: &dyn AccountResolver,
+    ) -> AdjustmentPosting {
+        let adjustment = self
+            .ledger
+            .adjust_cost(request, &AdjustmentLimits::default());
+        let new_entries: Vec<u64> = adjustment.value_entry_nos.clone().collect();
+        let mut posting = AdjustmentPosting {
+            adjustment,
+            cost_posting: CostPostingResult::default(),
+            queued_value_entries: 0,
+        };
+        let expected_posting = self
+            .ledger
+            .config()
+            .inventory_setup
+            .expected_cost_posting_to_gl;
+        let to_queue: Vec<u64> = if post_to_gl {
+            let request = CostPostingRequest {
+                value_entry_nos: &new_entries,
+                mode: CostPostingMode::PerEntry,
+                source: GlRegisterSource::CostAdjustment,
+                fail_on_skip: false,
+            };
+            posting.cost_posting = post_value_entries(
+                &mut self.ledger,
+                &mut self.general_ledger,
+                accounts,
+                &request,
+            )
+            .expect("skips are returned, not raised, when fail_on_skip is off");
+            posting
+                .cost_posting
+                .skipped
+                .iter()
+                .map(|skipped| skipped.value_entry_no)
+                .collect()
+        } else {
+            new_entries
+        };
+        for value_entry_no in to_queue {
+            let entry = self
+                .ledger
+                .value_entry(value_entry_no)
+                .expect("new value entry");
+            if needs_gl_posting(entry, expected_posting) {
+                self.general_ledger.enqueue(value_entry_no);
+                posting.queued_value_entries += 1;
+            }
+        }
+        posting
     }
 }
 
