@@ -2,8 +2,10 @@
 //!
 //! See `ARCHITECTURE.md` for the module map and the invariants each module keeps.
 
+pub mod chart;
 pub mod config;
 pub mod journal;
 pub mod ledger;
 pub mod money;
 pub mod posting;
+pub mod rules;
