@@ -135,11 +135,13 @@ fn unmapped_role_warnings(
         .collect()
 }
 
+/// Side, key fields with one field replaced by "*", and role.
+type CollapseGroup = (RoleSide, Vec<(&'static str, String)>, AccountRole);
+
 /// Merges rows that differ only in `field` into one row showing "*", when they all name the
 /// same account. "*" then stands for every known key that matches the rest of the row.
 fn collapse(rows: Vec<ReportRow>, field: &str) -> Vec<ReportRow> {
-    let mut groups: BTreeMap<(RoleSide, Vec<(&'static str, String)>, AccountRole), Vec<ReportRow>> =
-        BTreeMap::new();
+    let mut groups: BTreeMap<CollapseGroup, Vec<ReportRow>> = BTreeMap::new();
     for row in rows {
         let mut pattern = row.key_fields.clone();
         for (name, value) in &mut pattern {

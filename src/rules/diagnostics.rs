@@ -51,7 +51,8 @@ pub struct SourceLocation {
 pub struct RuleError {
     pub kind: RuleErrorKind,
     pub message: String,
-    pub location: Option<SourceLocation>,
+    /// Boxed to keep `Result<_, RuleError>` small on the lookup path.
+    pub location: Option<Box<SourceLocation>>,
     /// The key being evaluated, as text (see the `Display` of the key types).
     pub key: Option<String>,
     pub help: Option<String>,
@@ -69,7 +70,7 @@ impl RuleError {
     }
 
     pub fn at(mut self, location: Option<SourceLocation>) -> RuleError {
-        self.location = location;
+        self.location = location.map(Box::new);
         self
     }
 

@@ -468,6 +468,9 @@ impl RuleSet {
         let location =
             position_location(source, position).or_else(|| source.function_location(rule.function));
         let (kind, message) = self.describe(innermost);
+        if call_chain.first().map(String::as_str) != Some(rule.function) {
+            call_chain.insert(0, rule.function.to_string());
+        }
         let mut error = RuleError::new(kind, message).at(location);
         if call_chain.len() > 1 {
             error = error.with_help(format!("called through {}", call_chain.join(" -> ")));
