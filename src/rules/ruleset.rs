@@ -249,7 +249,24 @@ impl RuleSet {
             )
             .for_key(key));
         }
-        let outcome = self.outcome(rule, key);
+        // Warm path: answer under the read lock, without cloning the cached outcome.
+        let cache = K::cache(self).read().unwrap_or_else(|p| p.into_inner());
+        match cache.get(key) {
+            Some(outcome) => self.pick(outcome, rule, key, role),
+            None => {
+                drop(cache);
+                self.pick(&self.outcome(rule, key), rule, key, role)
+            }
+        }
+    }
+
+    fn pick<K: RuleKey>(
+        &self,
+        outcome: &Outcome,
+        rule: &EntryRule,
+        key: &K,
+        role: AccountRole,
+    ) -> Result<ResolvedAccount, RuleError> {
         let table = outcome.as_ref().as_ref().map_err(Clone::clone)?;
         match &table[role.index()] {
             Some(account_no) => Ok(ResolvedAccount {
