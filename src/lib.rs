@@ -4,6 +4,7 @@
 
 pub mod adjust;
 pub mod books;
+pub mod chart;
 pub mod config;
 pub mod glpost;
 pub mod journal;

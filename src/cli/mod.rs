@@ -4,6 +4,7 @@
 //! Exit status: 0 success, 1 the command ran and found failures, 2 usage or input error.
 //! New commands (`post`, `rules check`...) are added as a variant of [`Cli`] plus a file here.
 
+mod rules;
 mod scenario;
 
 use std::process::ExitCode;
@@ -37,11 +38,23 @@ pub enum Cli {
     /// Acceptance scenarios (oracle format bc-costing-oracle/1)
     #[command(subcommand)]
     Scenario(scenario::ScenarioCommand),
+    /// Account rules: check a rule set against the configuration and chart of accounts
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+/// `stockpost rules ...`
+#[derive(Debug, clap::Subcommand)]
+pub enum RulesCommand {
+    /// Compile a rule set, evaluate every known key, validate every account against the chart,
+    /// and print the resulting mapping (exit 0 only when the rule set is valid)
+    Check(rules::RulesCheckArgs),
 }
 
 /// Parses the arguments and runs the command. Usage errors exit with status 2 (clap's default).
 pub fn run() -> ExitCode {
     match Cli::parse() {
         Cli::Scenario(command) => scenario::run(command),
+        Cli::Rules(RulesCommand::Check(args)) => rules::run(&args),
     }
 }

@@ -1,0 +1,189 @@
+//! Reading and compiling a rule folder: every `*.rhai` file, compiled on its own, and the two
+//! entry functions located. File I/O happens here and nowhere else in the rule layer.
+
+use std::path::Path;
+
+use rhai::{Engine, ParseError, AST};
+use sha2::{Digest, Sha256};
+
+use super::diagnostics::{RuleError, RuleErrorKind, SourceFile};
+use super::engine::RuleLimits;
+
+/// Name of the function that answers inventory-side roles.
+pub const INVENTORY_FUNCTION: &str = "inventory_accounts";
+/// Name of the function that answers general-side roles.
+pub const GENERAL_FUNCTION: &str = "general_accounts";
+
+/// One rule file, compiled.
+pub(crate) struct CompiledFile {
+    pub source: SourceFile,
+    pub ast: AST,
+}
+
+/// Reads the `.rhai` files of `dir` in name order, as (display name, text) pairs.
+pub fn read_rule_dir(dir: &Path, limits: &RuleLimits) -> Result<Vec<(String, String)>, RuleError> {
+    let io_error = |message: String| {
+        RuleError::new(RuleErrorKind::Io, message)
+            .with_help("pass the folder that holds the rule files, e.g. `rules`")
+    };
+    let entries = std::fs::read_dir(dir).map_err(|error| {
+        io_error(format!(
+            "cannot read rule folder {}: {error}",
+            dir.display()
+        ))
+    })?;
+    let mut paths = Vec::new();
+    for entry in entries {
+        let path = entry
+            .map_err(|error| io_error(format!("cannot list {}: {error}", dir.display())))?
+            .path();
+        if path
+            .extension()
+            .is_some_and(|extension| extension == "rhai")
+            && path.is_file()
+        {
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    let mut files = Vec::with_capacity(paths.len());
+    for path in paths {
+        let size = std::fs::metadata(&path).map_or(0, |metadata| metadata.len());
+        if size > limits.max_file_size as u64 {
+            return Err(RuleError::new(
+                RuleErrorKind::Io,
+                format!(
+                    "rule file {} has {size} bytes; the limit is {} bytes",
+                    path.display(),
+                    limits.max_file_size
+                ),
+            ));
+        }
+        let text = std::fs::read_to_string(&path)
+            .map_err(|error| io_error(format!("cannot read {}: {error}", path.display())))?;
+        files.push((path.display().to_string(), text));
+    }
+    Ok(files)
+}
+
+/// SHA-256 over the files' base names and texts, in name order, as lowercase hex. The folder a
+/// rule set was loaded from does not change its hash; renaming or editing a file does.
+pub fn content_hash(files: &[(String, String)]) -> String {
+    let mut named: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(name, text)| (base_name(name), text.as_str()))
+        .collect();
+    named.sort();
+    let mut hasher = Sha256::new();
+    for (name, text) in named {
+        // Lengths first, so that no two different file lists hash the same byte stream.
+        hasher.update((name.len() as u64).to_le_bytes());
+        hasher.update(name.as_bytes());
+        hasher.update((text.len() as u64).to_le_bytes());
+        hasher.update(text.as_bytes());
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+fn base_name(name: &str) -> &str {
+    name.rsplit(['/', '\\']).next().unwrap_or(name)
+}
+
+/// Compiles every file; syntax errors of all files are returned together.
+pub(crate) fn compile_files(
+    engine: &Engine,
+    files: &[(String, String)],
+    limits: &RuleLimits,
+) -> Result<Vec<CompiledFile>, Vec<RuleError>> {
+    let mut compiled = Vec::new();
+    let mut errors = Vec::new();
+    for (name, text) in files {
+        let source = SourceFile {
+            name: name.clone(),
+            text: text.clone(),
+        };
+        if text.len() > limits.max_file_size {
+            errors.push(RuleError::new(
+                RuleErrorKind::Io,
+                format!(
+                    "rule file {name} has {} bytes; the limit is {} bytes",
+                    text.len(),
+                    limits.max_file_size
+                ),
+            ));
+            continue;
+        }
+        match engine.compile(text) {
+            Ok(mut ast) => {
+                ast.set_source(name.as_str());
+                compiled.push(CompiledFile { source, ast });
+            }
+            Err(error) => errors.push(syntax_error(&source, &error)),
+        }
+    }
+    if errors.is_empty() {
+        Ok(compiled)
+    } else {
+        Err(errors)
+    }
+}
+
+fn syntax_error(source: &SourceFile, error: &ParseError) -> RuleError {
+    let position = error.position();
+    let location = position
+        .line()
+        .and_then(|line| source.location(line, position.position().unwrap_or(1), 1));
+    RuleError::new(
+        RuleErrorKind::Syntax,
+        format!("syntax error in {}: {}", source.name, error.err_type()),
+    )
+    .at(location)
+    .with_help("rule files hold only `fn` definitions; see docs/rules.md for the contract")
+}
+
+/// Index of the file defining entry function `name` with one parameter.
+pub(crate) fn find_entry_function(files: &[CompiledFile], name: &str) -> Result<usize, RuleError> {
+    let mut found: Option<usize> = None;
+    for (index, file) in files.iter().enumerate() {
+        let Some(function) = file.ast.iter_functions().find(|f| f.name == name) else {
+            continue;
+        };
+        let location = file.source.function_location(name);
+        if function.params.len() != 1 {
+            return Err(RuleError::new(
+                RuleErrorKind::EntryFunction,
+                format!(
+                    "`{name}` must take exactly one parameter (the key), it takes {}",
+                    function.params.len()
+                ),
+            )
+            .at(location)
+            .with_help(format!("write it as `fn {name}(key) {{ ... }}`")));
+        }
+        if let Some(first) = found {
+            return Err(RuleError::new(
+                RuleErrorKind::EntryFunction,
+                format!(
+                    "`{name}` is defined in {} and again in {}",
+                    files[first].source.name, file.source.name
+                ),
+            )
+            .at(location)
+            .with_help("a rule set has exactly one definition of each entry function"));
+        }
+        found = Some(index);
+    }
+    found.ok_or_else(|| {
+        RuleError::new(
+            RuleErrorKind::EntryFunction,
+            format!("no rule file defines `fn {name}(key)`"),
+        )
+        .with_help(format!(
+            "add `fn {name}(key) {{ #{{ ... }} }}` returning a map of role name to account number"
+        ))
+    })
+}

@@ -1,0 +1,119 @@
+//! [`RuleSetAccounts`]: the rule set as the G/L posting's [`AccountResolver`].
+//!
+//! A value entry's posting groups, location, item category, entry type and dimensions make its
+//! [`AccountKey`]; the rule set answers per key and role. Resolved accounts, with their
+//! provenance, are cached per distinct value-entry key and role, so that posting a million value
+//! entries runs a hash lookup per G/L line, not Rhai and not string formatting.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use super::key::{AccountKey, AccountKeyParts};
+use super::{AccountRole, RoleSide, RuleSet};
+use crate::glpost::{AccountProvenance, AccountResolver, ResolvedAccount};
+use crate::ledger::{
+    Code, DimensionSetId, ItemId, ItemLedgerEntryType, Ledger, LocationId, ValueEntry,
+};
+
+/// What of a value entry the rules can see.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct ValueEntryKey {
+    location: LocationId,
+    inventory_posting_group: Code,
+    gen_bus_posting_group: Code,
+    gen_prod_posting_group: Code,
+    item: ItemId,
+    entry_type: ItemLedgerEntryType,
+    dimension_set: DimensionSetId,
+    role: AccountRole,
+}
+
+/// A rule set answering the G/L posting, with a per-key cache of resolved accounts.
+#[derive(Debug)]
+pub struct RuleSetAccounts<'a> {
+    rules: &'a RuleSet,
+    hash: Code,
+    resolved: Mutex<HashMap<ValueEntryKey, ResolvedAccount>>,
+}
+
+impl<'a> RuleSetAccounts<'a> {
+    pub fn new(rules: &'a RuleSet) -> Self {
+        RuleSetAccounts {
+            rules,
+            hash: Arc::from(rules.hash()),
+            resolved: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn resolve(
+        &self,
+        ledger: &Ledger,
+        entry: &ValueEntry,
+        role: AccountRole,
+    ) -> Result<ResolvedAccount, String> {
+        let item = ledger.item(entry.item);
+        let parts = AccountKeyParts {
+            location: ledger.location_code(entry.location),
+            inventory_posting_group: &entry.inventory_posting_group,
+            gen_bus_posting_group: &entry.gen_bus_posting_group,
+            gen_prod_posting_group: &entry.gen_prod_posting_group,
+            item_category: item.item_category.as_deref().unwrap_or(""),
+            entry_type: Some(entry.item_ledger_entry_type),
+        };
+        let key = AccountKey::new(
+            &parts,
+            Arc::new(ledger.dimensions(entry.dimension_set).clone()),
+        );
+        let account = self
+            .rules
+            .account(&key, role)
+            .map_err(|error| error.to_string())?;
+        let key_text = match role.side() {
+            RoleSide::Inventory => key.inventory.to_string(),
+            RoleSide::General => key.general.to_string(),
+        };
+        Ok(ResolvedAccount {
+            account_no: account.account_no,
+            provenance: AccountProvenance {
+                rule_set_hash: self.hash.clone(),
+                rule_file: account.rule_file,
+                rule_function: Arc::from(account.rule_function),
+                key: Arc::from(key_text.as_str()),
+            },
+        })
+    }
+}
+
+impl AccountResolver for RuleSetAccounts<'_> {
+    fn account(
+        &self,
+        ledger: &Ledger,
+        entry: &ValueEntry,
+        role: AccountRole,
+    ) -> Result<ResolvedAccount, String> {
+        let key = ValueEntryKey {
+            location: entry.location,
+            inventory_posting_group: entry.inventory_posting_group.clone(),
+            gen_bus_posting_group: entry.gen_bus_posting_group.clone(),
+            gen_prod_posting_group: entry.gen_prod_posting_group.clone(),
+            item: entry.item,
+            entry_type: entry.item_ledger_entry_type,
+            dimension_set: entry.dimension_set,
+            role,
+        };
+        if let Some(found) = self
+            .resolved
+            .lock()
+            .expect("cache lock is never poisoned")
+            .get(&key)
+        {
+            return Ok(found.clone());
+        }
+        let resolved = self.resolve(ledger, entry, role)?;
+        self.resolved
+            .lock()
+            .expect("cache lock is never poisoned")
+            .insert(key, resolved.clone());
+        Ok(resolved)
+    }
+}
