@@ -22,6 +22,7 @@ pub mod loader;
 pub mod posting;
 pub mod role;
 pub mod ruleset;
+pub mod trigger;
 
 pub use diagnostics::{RuleError, RuleErrorKind, SourceLocation};
 pub use engine::RuleLimits;
@@ -29,3 +30,4 @@ pub use key::{AccountKey, AccountKeyParts, GeneralKey, InventoryKey};
 pub use posting::RuleSetAccounts;
 pub use role::{AccountRole, RoleSide};
 pub use ruleset::{MappingRow, ResolvedAccount, RuleErrors, RuleSet};
+pub use trigger::{AdjustmentTrigger, TriggerBatch, TriggerDecision};

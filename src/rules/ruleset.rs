@@ -475,54 +475,7 @@ impl RuleSet {
         rule: &EntryRule,
         error: &EvalAltResult,
     ) -> RuleError {
-        let mut innermost = error;
-        let mut call_chain = Vec::new();
-        while let EvalAltResult::ErrorInFunctionCall(name, _, inner, _) = innermost {
-            call_chain.push(name.clone());
-            innermost = inner;
-        }
-        let position = innermost.position();
-        let location =
-            position_location(source, position).or_else(|| source.function_location(rule.function));
-        let (kind, message) = self.describe(innermost);
-        if call_chain.first().map(String::as_str) != Some(rule.function) {
-            call_chain.insert(0, rule.function.to_string());
-        }
-        let mut error = RuleError::new(kind, message).at(location);
-        if call_chain.len() > 1 {
-            error = error.with_help(format!("called through {}", call_chain.join(" -> ")));
-        }
-        error
-    }
-
-    fn describe(&self, error: &EvalAltResult) -> (RuleErrorKind, String) {
-        let limits = &self.limits;
-        let limit = |text: String| (RuleErrorKind::LimitExceeded, text);
-        match error {
-            EvalAltResult::ErrorTooManyOperations(_) => limit(format!(
-                "the rule exceeded the sandbox limit of {} operations (a loop that never ends?)",
-                limits.max_operations
-            )),
-            EvalAltResult::ErrorStackOverflow(_) => limit(format!(
-                "the rule exceeded the sandbox limit of {} nested function calls (recursion without end?)",
-                limits.max_call_levels
-            )),
-            EvalAltResult::ErrorDataTooLarge(what, _) => limit(format!(
-                "the rule built a value too large for the sandbox: {what} (limits: strings {} bytes, arrays {} elements, maps {} properties)",
-                limits.max_string_size, limits.max_array_size, limits.max_map_size
-            )),
-            EvalAltResult::ErrorTooManyVariables(_) => limit(format!(
-                "the rule exceeded the sandbox limit of {} variables",
-                limits.max_variables
-            )),
-            EvalAltResult::ErrorTooManyModules(_) => limit(
-                "rules cannot import modules; keep helper functions in the same file".to_string(),
-            ),
-            other => (
-                RuleErrorKind::Runtime,
-                format!("rule failed: {}", without_position(&other.to_string())),
-            ),
-        }
+        runtime_error(source, rule.function, error, &self.limits)
     }
 
     /// Evaluates every key the configuration knows; collects all errors, one per distinct cause.
@@ -602,6 +555,60 @@ fn collect_rows<K: RuleKey + Ord>(
         }
     }
     let _ = rule_set;
+}
+
+/// A Rhai runtime error as a [`RuleError`] at the innermost position, naming the call chain and
+/// any sandbox limit hit.
+pub(super) fn runtime_error(
+    source: &SourceFile,
+    function: &str,
+    error: &EvalAltResult,
+    limits: &RuleLimits,
+) -> RuleError {
+    let mut innermost = error;
+    let mut call_chain = Vec::new();
+    while let EvalAltResult::ErrorInFunctionCall(name, _, inner, _) = innermost {
+        call_chain.push(name.clone());
+        innermost = inner;
+    }
+    let position = innermost.position();
+    let location =
+        position_location(source, position).or_else(|| source.function_location(function));
+    let (kind, message) = describe(innermost, limits);
+    if call_chain.first().map(String::as_str) != Some(function) {
+        call_chain.insert(0, function.to_string());
+    }
+    let mut error = RuleError::new(kind, message).at(location);
+    if call_chain.len() > 1 {
+        error = error.with_help(format!("called through {}", call_chain.join(" -> ")));
+    }
+    error
+}
+
+fn describe(error: &EvalAltResult, limits: &RuleLimits) -> (RuleErrorKind, String) {
+    let limit = |text: String| (RuleErrorKind::LimitExceeded, text);
+    match error {
+        EvalAltResult::ErrorTooManyOperations(_) => limit(format!(
+            "the rule exceeded the sandbox limit of {} operations (a loop that never ends?)",
+            limits.max_operations
+        )),
+        EvalAltResult::ErrorStackOverflow(_) => limit(format!(
+            "the rule exceeded the sandbox limit of {} nested function calls (recursion without end?)",
+            limits.max_call_levels
+        )),
+        EvalAltResult::ErrorDataTooLarge(what, _) => limit(format!(
+            "the rule built a value too large for the sandbox: {what} (limits: strings {} bytes, arrays {} elements, maps {} properties)",
+            limits.max_string_size, limits.max_array_size, limits.max_map_size
+        )),
+        EvalAltResult::ErrorTooManyVariables(_) => limit(format!(
+            "the rule exceeded the sandbox limit of {} variables",
+            limits.max_variables
+        )),
+        EvalAltResult::ErrorTooManyModules(_) => {
+            limit("rules cannot import modules; keep helper functions in the same file".to_string())
+        }
+        other => (RuleErrorKind::Runtime, format!("rule failed: {}", without_position(&other.to_string()))),
+    }
 }
 
 fn position_location(
