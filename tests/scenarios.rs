@@ -276,6 +276,40 @@ fn without_automatic_cost_posting_the_gl_fills_at_the_post_inventory_cost_step()
 }
 
 #[test]
+fn entries_the_gl_posting_run_skips_fail_the_step_and_stay_queued() {
+    let text = format!(
+        "{HEADER}{TWO_STEPS}\n[[step]]\nn = 3\nop = \"set_allow_posting_from\"\ndate = 2020-01-05\n\
+         [[step]]\nn = 4\nop = \"post_inventory_cost_to_gl\"\n\
+         [expect.gl]\ncogs = 10.0\n"
+    )
+    .replace(
+        "automatic_cost_posting = true",
+        "automatic_cost_posting = false",
+    );
+    let scenario = parse_scenario(&text, "inline.toml").unwrap();
+    let run = run_scenario(&scenario, EngineCapabilities::CURRENT);
+    assert_eq!(
+        messages(&run.report),
+        [
+            "step 4 (post_inventory_cost_to_gl): skipped and left queued: value entry 1: posting \
+          date 2020-01-01 is not open for posting (line 41)"
+        ]
+    );
+    // 2 entry numbers, the failed step, and gl cogs: the sale of 01-10 reached the G/L while
+    // the purchase of 01-01 waits in the queue.
+    assert_eq!((run.report.checked, run.report.failed), (4, 1));
+    assert_eq!(
+        run.books
+            .general_ledger
+            .queue()
+            .iter()
+            .copied()
+            .collect::<Vec<_>>(),
+        [1]
+    );
+}
+
+#[test]
 fn gl_expectations_are_not_evaluated_without_gl_posting_and_say_why() {
     let report = run_inline_with(&format!("{TWO_STEPS}{TWO_STEPS_GL}"), without_gl_posting());
     assert_eq!(report.status, Status::Pass);

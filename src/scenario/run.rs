@@ -319,13 +319,20 @@ fn run_batch_job(
     }
     let subject = format!("step {n} ({op})");
     let context = format!("line {}", step.line);
-    match job {
-        BatchJob::PostInventoryCost(books) => {
-            post_inventory_cost(tally, books, subject, context);
+    let problem = match job {
+        BatchJob::PostInventoryCost(books) => post_inventory_cost(books),
+        BatchJob::AdjustCost => Err(format!("the runner has no entry point for {op} yet")),
+    };
+    match problem {
+        Ok(None) => Ok(()),
+        // Skipped entries stay queued, as in Business Central: the scenario goes on.
+        Ok(Some(skipped)) => {
+            tally
+                .failures
+                .push(Failure::new(subject, None, skipped, context));
             Ok(())
         }
-        BatchJob::AdjustCost => {
-            let message = format!("the runner has no entry point for {op} yet");
+        Err(message) => {
             tally
                 .failures
                 .push(Failure::new(subject, None, message, context));
@@ -335,22 +342,26 @@ fn run_batch_job(
 }
 
 /// Runs "post inventory cost to G/L" per entry. The oracle's scenarios expect every queued value
-/// entry to reach the G/L, so a skipped entry is a failure of the step (named with its reason);
-/// the scenario goes on, since the entry simply stays queued, as in Business Central.
-fn post_inventory_cost(tally: &mut Tally, books: &mut Books, subject: String, context: String) {
-    let result = books.post_inventory_cost_to_gl(CostPostingMode::PerEntry, &scenario_accounts());
+/// entry to reach the G/L, so skipped entries come back as `Ok(Some(..))` naming each with its
+/// reason; an engine panic is `Err`.
+fn post_inventory_cost(books: &mut Books) -> Result<Option<String>, String> {
+    let posted = panic::catch_unwind(AssertUnwindSafe(|| {
+        books.post_inventory_cost_to_gl(CostPostingMode::PerEntry, &scenario_accounts())
+    }));
+    let result =
+        posted.map_err(|payload| format!("the engine panicked: {}", panic_text(&payload)))?;
     if result.skipped.is_empty() {
-        return;
+        return Ok(None);
     }
     let skipped: Vec<String> = result
         .skipped
         .iter()
         .map(|entry| format!("value entry {}: {}", entry.value_entry_no, entry.reason))
         .collect();
-    let message = format!("skipped and left queued: {}", skipped.join("; "));
-    tally
-        .failures
-        .push(Failure::new(subject, None, message, context));
+    Ok(Some(format!(
+        "skipped and left queued: {}",
+        skipped.join("; ")
+    )))
 }
 
 fn panic_text(payload: &Box<dyn std::any::Any + Send>) -> String {
