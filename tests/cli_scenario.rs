@@ -55,10 +55,20 @@ item = "ITEM1"
 qty = 1
 ile = 2
 
+[[step]]
+n = 3
+op = "adjust_cost"
+
 [expect.gl]
 inventory = 10.0
 
-[[expect.ile]]
+[[checkpoint]]
+after_step = 2
+
+[checkpoint.gl]
+inventory = 10.0
+
+[[checkpoint.ile]]
 ile = 1
 cost_actual = 25.0
 "#;
@@ -86,7 +96,7 @@ fn the_acceptance_folder_passes_with_exit_status_0() {
     );
     assert_eq!(
         lines[19],
-        "19 scenarios: 19 passed, 0 failed; 94 expectations checked, 635 not evaluated"
+        "19 scenarios: 19 passed, 0 failed; 122 expectations checked, 621 not evaluated"
     );
 }
 
@@ -98,14 +108,24 @@ fn a_failing_scenario_prints_its_failures_and_exits_with_1() {
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
         stdout(&output),
-        "FAIL inline_fail (3 checked, 1 failed, 1 not evaluated)\n\
+        "FAIL inline_fail (4 checked, 1 failed, 1 not evaluated)\n\
          \x20 ile 1 cost_actual: expected 25.00, got 20.00 (after step 2)\n\
-         1 scenarios: 0 passed, 1 failed; 3 expectations checked, 1 not evaluated\n"
+         1 scenarios: 0 passed, 1 failed; 4 expectations checked, 1 not evaluated\n"
     );
     let verbose = stockpost(&["scenario", "run", "--verbose", file.to_str().unwrap()]);
-    assert!(stdout(&verbose).contains(
-        "  not evaluated: gl inventory (after step 2): needs G/L posting (engine capability gl_posting is off)\n"
-    ));
+    let text = stdout(&verbose);
+    assert!(
+        text.contains(
+            "  skipped step 3 (adjust_cost): needs cost adjustment (engine capability is off)\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "  not evaluated: gl inventory (after step 3): needs cost adjustment (adjust_cost runs at step 3)\n"
+        ),
+        "{text}"
+    );
     fs::remove_dir_all(folder).ok();
 }
 
@@ -123,7 +143,7 @@ fn json_output_carries_the_same_figures() {
     assert_eq!(output.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("valid JSON");
     assert_eq!(report["summary"]["failed"], 1);
-    assert_eq!(report["summary"]["checked"], 3);
+    assert_eq!(report["summary"]["checked"], 4);
     assert_eq!(report["summary"]["not_evaluated"], 1);
     let scenario = &report["scenarios"][0];
     assert_eq!(scenario["status"], "fail");

@@ -7,6 +7,7 @@
 //! posting is observable, as in Business Central.
 
 pub mod general_ledger;
+pub mod invariants;
 pub mod matrix;
 mod post;
 mod role_accounts;

@@ -6,17 +6,21 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use crate::books::Books;
 use crate::ledger::{ItemApplicationEntry, Ledger, ValueEntry};
 
 use super::check::{format_amount, Checker, Needs, Value};
+use super::gl_checks::evaluate_gl;
 use super::model::{
-    ApplicationExpectation, CostEntryTypeSpec, Expectations, GlAccountType, IleExpectation,
-    IleTypeSpec, ValueEntryExpectation,
+    ApplicationExpectation, CostEntryTypeSpec, Expectations, IleExpectation, IleTypeSpec,
+    ValueEntryExpectation,
 };
 use super::values::{ExactDecimal, PlainDate};
 
-/// Records every check of `expect` in `checker`.
-pub fn evaluate_expectations(checker: &mut Checker, ledger: &Ledger, expect: &Expectations) {
+/// Records every check of `expect` in `checker`: sub-ledger checks against `books.ledger`, G/L
+/// checks against `books.general_ledger`.
+pub fn evaluate_expectations(checker: &mut Checker, books: &Books, expect: &Expectations) {
+    let ledger = &books.ledger;
     evaluate_totals(checker, ledger, expect);
     for item in &expect.item {
         let expected = Value::UnitCost {
@@ -35,7 +39,7 @@ pub fn evaluate_expectations(checker: &mut Checker, ledger: &Ledger, expect: &Ex
             },
         );
     }
-    evaluate_gl(checker, expect);
+    evaluate_gl(checker, &books.general_ledger, expect);
     for valuation in &expect.valuation_as_of {
         evaluate_valuation(
             checker,
@@ -102,41 +106,6 @@ fn cost_of(entry: &ValueEntry, actual: bool) -> Decimal {
         entry.cost_amount_actual
     } else {
         entry.cost_amount_expected
-    }
-}
-
-/// G/L balances: the engine posts no G/L entries yet, so with the capability on these fail
-/// loudly instead of passing; with it off (today) the checker records them as not evaluated.
-fn evaluate_gl(checker: &mut Checker, expect: &Expectations) {
-    let no_gl = || Value::Missing("no G/L entries (the engine has no G/L posting)".into());
-    for (account, amount) in expect.gl.iter().flatten() {
-        let subject = format!("gl {}", account.name());
-        checker.compare(Needs::GlPosting, subject, Value::Amount(amount.0), no_gl);
-    }
-    for location in &expect.gl_location {
-        let subject = format!("gl_location {} inventory", location.location);
-        checker.compare(
-            Needs::GlPosting,
-            subject,
-            Value::Amount(location.inventory.0),
-            no_gl,
-        );
-    }
-    for as_of in &expect.gl_as_of {
-        for (account, amount) in &as_of.balances {
-            let subject = format!("gl_as_of {} {}", as_of.date.0, account.name());
-            checker.compare(Needs::GlPosting, subject, Value::Amount(amount.0), no_gl);
-        }
-    }
-    for by_date in &expect.gl_by_date {
-        let account: GlAccountType = by_date.account;
-        let subject = format!("gl_by_date {} {}", by_date.date.0, account.name());
-        checker.compare(
-            Needs::GlPosting,
-            subject,
-            Value::Amount(by_date.amount.0),
-            no_gl,
-        );
     }
 }
 

@@ -3,14 +3,16 @@
 //! in-memory company and compares what the engine produced with what the scenario expects.
 //!
 //! Pipeline: [`load`] (TOML → validated [`Scenario`], errors with file and line) →
-//! [`run`] (setup → ledger, steps → journal lines, capability gating) → [`evaluate`] (one check
-//! per listed field) → [`report`] (pass / fail / not evaluated, text and JSON).
+//! [`run`] (setup → books, steps → journal lines posted with their G/L, capability gating) →
+//! [`evaluate`] and [`gl_checks`] (one check per listed field) → [`report`] (pass / fail / not
+//! evaluated, text and JSON).
 //!
 //! Amounts in scenario files are TOML floats; they become `Decimal` through their shortest text
 //! form, never through float arithmetic (see [`values`]).
 
 pub mod check;
 pub mod evaluate;
+pub mod gl_checks;
 pub mod load;
 pub mod model;
 pub mod report;
@@ -26,7 +28,7 @@ pub use load::{
     collect_scenario_files, load_scenario_file, parse_scenario, Scenario, ScenarioError,
 };
 pub use report::{Failure, NotEvaluated, RunReport, RunSummary, ScenarioReport, Status};
-pub use run::{run_scenario, EngineCapabilities, ScenarioRun};
+pub use run::{run_scenario, scenario_accounts, EngineCapabilities, ScenarioRun};
 
 /// Loads every scenario named by `paths` (files, or folders scanned for `*.toml`). All input
 /// errors are returned together so that one run shows every broken file.

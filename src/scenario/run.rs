@@ -10,7 +10,8 @@
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
 
-use crate::ledger::Ledger;
+use crate::books::Books;
+use crate::glpost::{CostPostingMode, RoleAccounts};
 use crate::posting::{LineOutcome, PostingContext};
 
 use super::check::{Checker, Needs, Obstacles, Value};
@@ -33,17 +34,24 @@ pub struct EngineCapabilities {
 impl EngineCapabilities {
     /// The capabilities of the engine in this build.
     pub const CURRENT: EngineCapabilities = EngineCapabilities {
-        gl_posting: false,
+        gl_posting: true,
         cost_adjustment: false,
     };
 }
 
-/// A finished run: the report and the final ledger (for invariant checks).
+/// The accounts scenarios post to: one account per account type, named after it, and one
+/// inventory-side account per location (`inventory@BLUE`, `inventory@` for the blank location),
+/// so that the oracle's balances per account type and per location can be read directly.
+pub fn scenario_accounts() -> RoleAccounts {
+    RoleAccounts::with_location_split(true)
+}
+
+/// A finished run: the report and the final books (for invariant checks).
 pub struct ScenarioRun {
     pub report: ScenarioReport,
-    /// The ledger after the last executed step. After an engine panic it is whatever state the
-    /// panic left.
-    pub ledger: Ledger,
+    /// The sub-ledger and G/L after the last executed step, posted with [`scenario_accounts`].
+    /// After an engine panic it is whatever state the panic left.
+    pub books: Books,
 }
 
 /// Which points in a scenario need a capability the engine lacks.
@@ -119,14 +127,14 @@ impl Tally {
 
 /// Runs one validated scenario with the given engine capabilities.
 pub fn run_scenario(scenario: &Scenario, capabilities: EngineCapabilities) -> ScenarioRun {
-    let mut ledger = Ledger::new(company_config(&scenario.file));
+    let mut books = Books::new(company_config(&scenario.file));
     let gate = Gate::new(scenario, capabilities);
     let file: Arc<str> = Arc::from(scenario.path.as_str());
     let mut tally = Tally::default();
     let mut stopped: Option<String> = None;
     for step in &scenario.steps {
         if stopped.is_none() {
-            let result = execute_step(&mut ledger, &file, step, &gate, &mut tally);
+            let result = execute_step(&mut books, &file, step, &gate, &mut tally);
             stopped = result.err();
         } else {
             record_step_checks(
@@ -145,7 +153,7 @@ pub fn run_scenario(scenario: &Scenario, capabilities: EngineCapabilities) -> Sc
             let obstacles = stop_or(&stopped, gate.obstacles_after(step.step.n));
             evaluate_point(
                 &mut tally,
-                &ledger,
+                &books,
                 &checkpoint.checkpoint.expect,
                 context,
                 obstacles,
@@ -160,11 +168,11 @@ pub fn run_scenario(scenario: &Scenario, capabilities: EngineCapabilities) -> Sc
             format!("after step {last}")
         };
         let obstacles = stop_or(&stopped, gate.obstacles_after(last));
-        evaluate_point(&mut tally, &ledger, expect, context, obstacles);
+        evaluate_point(&mut tally, &books, expect, context, obstacles);
     }
     ScenarioRun {
         report: finish_report(scenario, tally),
-        ledger,
+        books,
     }
 }
 
@@ -181,13 +189,13 @@ fn stop_or(stopped: &Option<String>, obstacles: Obstacles) -> Obstacles {
 
 fn evaluate_point(
     tally: &mut Tally,
-    ledger: &Ledger,
+    books: &Books,
     expect: &Expectations,
     context: String,
     obstacles: Obstacles,
 ) {
     let mut checker = Checker::new(context, obstacles);
-    evaluate_expectations(&mut checker, ledger, expect);
+    evaluate_expectations(&mut checker, books, expect);
     tally.absorb(checker);
 }
 
@@ -212,7 +220,7 @@ fn finish_report(scenario: &Scenario, tally: Tally) -> ScenarioReport {
 
 /// Executes one step and records its own checks. `Err` carries the reason the scenario stops.
 fn execute_step(
-    ledger: &mut Ledger,
+    books: &mut Books,
     file: &Arc<str>,
     step: &ScenarioStep,
     gate: &Gate,
@@ -243,11 +251,12 @@ fn execute_step(
                 work_date: line.posting_date,
             };
             let posted = panic::catch_unwind(AssertUnwindSafe(|| {
-                ledger.post_batch(std::slice::from_ref(&*line), &context)
+                books.post_journal(std::slice::from_ref(&*line), &context, &scenario_accounts())
             }));
             match posted {
                 Ok(Ok(outcome)) => {
                     let line_outcome = outcome
+                        .batch
                         .lines
                         .first()
                         .ok_or_else(|| "the batch reported no line".to_string());
@@ -268,31 +277,37 @@ fn execute_step(
             }
         }
         StepAction::SetAllowPostingFrom(date) => {
-            ledger.set_allow_posting_from(Some(date));
+            books.ledger.set_allow_posting_from(Some(date));
             Ok(())
         }
-        StepAction::AdjustCost => run_batch_job(
-            tally,
-            step,
-            gate.capabilities.cost_adjustment,
-            "cost adjustment",
-        ),
+        StepAction::AdjustCost => run_batch_job(tally, step, gate, BatchJob::AdjustCost),
         StepAction::PostInventoryCostToGl => {
-            run_batch_job(tally, step, gate.capabilities.gl_posting, "G/L posting")
+            run_batch_job(tally, step, gate, BatchJob::PostInventoryCost(books))
         }
     }
 }
 
-/// Batch jobs are skipped while the capability is missing; with the capability switched on but
-/// no engine entry point wired here yet, the step fails instead of silently doing nothing.
+/// A batch job step and what it runs on.
+enum BatchJob<'a> {
+    AdjustCost,
+    PostInventoryCost(&'a mut Books),
+}
+
+/// Batch jobs are skipped while the capability is missing. With the capability on, "post
+/// inventory cost to G/L" runs per entry; cost adjustment has no entry point wired here yet, so
+/// its step fails instead of silently doing nothing.
 fn run_batch_job(
     tally: &mut Tally,
     step: &ScenarioStep,
-    available: bool,
-    capability: &str,
+    gate: &Gate,
+    job: BatchJob<'_>,
 ) -> Result<(), String> {
     let n = step.step.n;
     let op = step.step.op.name().to_string();
+    let (available, capability) = match job {
+        BatchJob::AdjustCost => (gate.capabilities.cost_adjustment, "cost adjustment"),
+        BatchJob::PostInventoryCost(_) => (gate.capabilities.gl_posting, "G/L posting"),
+    };
     if !available {
         let reason = format!("needs {capability} (engine capability is off)");
         tally.skipped_steps.push(SkippedStep {
@@ -302,15 +317,51 @@ fn run_batch_job(
         });
         return Ok(());
     }
-    let message = format!("the runner has no entry point for {op} yet");
+    let subject = format!("step {n} ({op})");
     let context = format!("line {}", step.line);
-    tally.failures.push(Failure::new(
-        format!("step {n} ({op})"),
-        None,
-        message,
-        context,
-    ));
-    Err(format!("scenario stopped at step {n}"))
+    let problem = match job {
+        BatchJob::PostInventoryCost(books) => post_inventory_cost(books),
+        BatchJob::AdjustCost => Err(format!("the runner has no entry point for {op} yet")),
+    };
+    match problem {
+        Ok(None) => Ok(()),
+        // Skipped entries stay queued, as in Business Central: the scenario goes on.
+        Ok(Some(skipped)) => {
+            tally
+                .failures
+                .push(Failure::new(subject, None, skipped, context));
+            Ok(())
+        }
+        Err(message) => {
+            tally
+                .failures
+                .push(Failure::new(subject, None, message, context));
+            Err(format!("scenario stopped at step {n}"))
+        }
+    }
+}
+
+/// Runs "post inventory cost to G/L" per entry. The oracle's scenarios expect every queued value
+/// entry to reach the G/L, so skipped entries come back as `Ok(Some(..))` naming each with its
+/// reason; an engine panic is `Err`.
+fn post_inventory_cost(books: &mut Books) -> Result<Option<String>, String> {
+    let posted = panic::catch_unwind(AssertUnwindSafe(|| {
+        books.post_inventory_cost_to_gl(CostPostingMode::PerEntry, &scenario_accounts())
+    }));
+    let result =
+        posted.map_err(|payload| format!("the engine panicked: {}", panic_text(&payload)))?;
+    if result.skipped.is_empty() {
+        return Ok(None);
+    }
+    let skipped: Vec<String> = result
+        .skipped
+        .iter()
+        .map(|entry| format!("value entry {}: {}", entry.value_entry_no, entry.reason))
+        .collect();
+    Ok(Some(format!(
+        "skipped and left queued: {}",
+        skipped.join("; ")
+    )))
 }
 
 fn panic_text(payload: &Box<dyn std::any::Any + Send>) -> String {
