@@ -5,7 +5,7 @@
 //! the queue for [`Books::post_inventory_cost_to_gl`], and their accounts are checked at posting
 //! time so that a broken mapping stops the journal instead of surfacing later (spec §2.3).
 
-use crate::adjust::{AdjustOutcome, AdjustRequest, AdjustmentLimits};
+use crate::adjust::{AdjustOutcome, AdjustRequest, AdjustmentLimits, ItemSelection};
 use crate::config::CompanyConfig;
 use crate::glpost::{
     check_value_entry_accounts, post_value_entries, AccountResolver, CostPostingMode,
@@ -14,6 +14,8 @@ use crate::glpost::{
 use crate::journal::JournalLine;
 use crate::ledger::{Ledger, ValueEntry};
 use crate::posting::{BatchOutcome, PostingContext, PostingError};
+use crate::rules::diagnostics::RuleError;
+use crate::rules::trigger::{AdjustmentTrigger, TriggerBatch, TriggerDecision};
 
 /// The books of one company, in memory.
 #[derive(Debug, Clone)]
@@ -256,6 +258,31 @@ impl Books {
             }
         }
         posting
+    }
+}
+
+impl Books {
+    /// Asks the trigger rule whether cost adjustment runs after a posted batch and, if so, runs
+    /// it online for the items the rule names, posting to the G/L when automatic cost posting is
+    /// on (spec §5.3). `Ok(None)` when the rule says not now.
+    pub fn run_adjustment_trigger(
+        &mut self,
+        trigger: &AdjustmentTrigger,
+        posting: &JournalPosting,
+        work_date: chrono::NaiveDate,
+        accounts: &dyn AccountResolver,
+    ) -> Result<Option<AdjustmentPosting>, RuleError> {
+        let batch =
+            TriggerBatch::from_ledger(&self.ledger, posting.batch.value_entry_nos(), work_date);
+        let TriggerDecision::Items(items) = trigger.decide(&batch)? else {
+            return Ok(None);
+        };
+        let request = AdjustRequest {
+            items: ItemSelection::Items(items),
+            online: true,
+        };
+        let post_to_gl = self.ledger.config().inventory_setup.automatic_cost_posting;
+        Ok(Some(self.adjust_cost(&request, post_to_gl, accounts)))
     }
 }
 

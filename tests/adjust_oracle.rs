@@ -38,20 +38,30 @@ fn fifo_sales_take_the_cost_of_the_receipts_they_apply_to() {
         actual_costs(&ledger),
         ["10", "20", "30", "-10", "-20", "-30"]
     );
-    // Adjustment entries are dated at the sale they correct and apply to its value entry.
+    // A freight charge on the second receipt, invoiced in May, reaches the March sale: the
+    // adjustment entry is dated at the sale it corrects and applies to its value entry.
+    let charge = JournalLineKind::ItemCharge {
+        item_charge_no: "FREIGHT".into(),
+        amount: d("2.5"),
+        assign_to_entry_nos: vec![2],
+    };
+    post_ok(&mut ledger, line("2020-05-10", charge));
+    adjust(&mut ledger);
+    assert_eq!(
+        actual_costs(&ledger),
+        ["10", "22.5", "30", "-10", "-22.5", "-30"]
+    );
     let adjustment = ledger
         .value_entries()
         .iter()
         .find(|entry| entry.adjustment && entry.item_ledger_entry_no == 5)
         .unwrap();
-    assert_eq!(
-        (
-            adjustment.posting_date,
-            adjustment.applies_to_entry,
-            adjustment.cost_amount_actual
-        ),
-        (date("2020-03-01"), Some(5), d("-10"))
+    let fields = (
+        adjustment.posting_date,
+        adjustment.applies_to_entry,
+        adjustment.cost_amount_actual,
     );
+    assert_eq!(fields, (date("2020-03-01"), Some(5), d("-2.5")));
     assert!(
         ledger
             .item_cost_state(ledger.item_id("FIFO").unwrap())

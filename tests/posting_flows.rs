@@ -588,8 +588,8 @@ fn adjustments_post_at_their_unit_cost_and_the_item_unit_cost() {
             },
         ),
     );
-    // The unit cost became 3 with the first invoiced purchase.
-    assert_eq!(cost(&ledger, 3), (d("-6.00"), d("0")));
+    // FIFO: one unit of the purchase (3) and one of the positive adjustment (2.125).
+    assert_eq!(cost(&ledger, 3), (d("-5.13"), d("0")));
     let entry = ledger.item_ledger_entry(3).unwrap();
     assert_eq!(
         (entry.entry_type.as_str(), entry.remaining_quantity),
@@ -599,7 +599,7 @@ fn adjustments_post_at_their_unit_cost_and_the_item_unit_cost() {
 }
 
 #[test]
-fn standard_cost_change_values_later_outbounds() {
+fn standard_cost_change_values_later_receipts_and_open_outbounds() {
     let mut config = company();
     config
         .items
@@ -620,8 +620,15 @@ fn standard_cost_change_values_later_outbounds() {
         ),
     );
     assert_eq!(ledger.value_entries().len(), 1);
+    // A sale applied to the old receipt leaves at the receipt's standard cost.
     post_ok(&mut ledger, sale("2020-01-03", "STD", "1"));
-    assert_eq!(cost(&ledger, 2), (d("-16.50"), d("0")));
+    assert_eq!(cost(&ledger, 2), (d("-15"), d("0")));
+    // A new receipt is expected at the new standard, and a sale beyond stock at it too.
+    post_ok(&mut ledger, receipt("2020-01-04", "STD", "2", "14"));
+    assert_eq!(cost(&ledger, 3), (d("0"), d("33.00")));
+    post_ok(&mut ledger, sale("2020-01-05", "STD", "4"));
+    // 1 from the first receipt (15) + 2 from the second (33 expected) + 1 open at 16.50.
+    assert_eq!(cost(&ledger, 4), (d("-64.50"), d("0")));
 }
 
 #[test]

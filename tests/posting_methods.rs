@@ -55,9 +55,9 @@ fn fifo_applies_the_earliest_receipts_first() {
         ]
     );
     assert_eq!(remaining(&ledger), ["0", "0", "1", "0"]);
-    // Unit cost became 10 when the first receipt took invoiced stock above zero; the sale is
-    // valued at it until cost adjustment runs.
-    assert_eq!(cost(&ledger, 4), (d("-20.00"), d("0")));
+    // The sale is valued at the receipts it applies to (10 + 20); the item's unit cost became
+    // 10 when the first receipt took invoiced stock above zero.
+    assert_eq!(cost(&ledger, 4), (d("-30.00"), d("0")));
     assert_eq!(
         ledger
             .item_cost_state(ledger.item_id("FIFO").unwrap())
@@ -92,8 +92,9 @@ fn average_applies_like_fifo_without_cost_application() {
             (2, 4, "-1".into(), false, false)
         ]
     );
-    // Running average (10 + 20 + 30) / 3 = 20 values the sale provisionally.
-    assert_eq!(cost(&ledger, 4), (d("-40.00"), d("0")));
+    // Provisionally at the receipts it applies to (10 + 20); cost adjustment gives it the
+    // period average later.
+    assert_eq!(cost(&ledger, 4), (d("-30.00"), d("0")));
     let sale_entry = ledger.value_entries_of(4).next().unwrap();
     assert!(sale_entry.valued_by_average_cost);
     assert!(ledger.applied_entries_to_adjust().is_empty());

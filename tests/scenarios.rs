@@ -57,7 +57,7 @@ fn every_acceptance_scenario_passes_and_keeps_the_sub_ledger_invariants() {
 }
 
 #[test]
-fn acceptance_totals_show_what_the_engine_cannot_evaluate_yet() {
+fn acceptance_totals_are_all_evaluated() {
     let scenarios = load_scenarios(&[scenario_folder()]).expect("scenario files are valid");
     let reports: Vec<ScenarioReport> = scenarios
         .iter()
@@ -66,11 +66,9 @@ fn acceptance_totals_show_what_the_engine_cannot_evaluate_yet() {
     let checked: usize = reports.iter().map(|r| r.checked).sum();
     let not_evaluated: usize = reports.iter().map(|r| r.not_evaluated_count).sum();
     // Update these figures when a capability is switched on or a case is added: the point is
-    // that a change in coverage is seen, not absorbed. With G/L posting on (was 94 / 635): the 24
-    // G/L figures of c19 are evaluated, and every account listed under `gl_by_date` gets one
-    // "other dates" check (4 in c19, evaluated; 10 in cases with cost adjustment, not evaluated).
-    // Everything still not evaluated waits for cost adjustment.
-    assert_eq!((checked, not_evaluated), (122, 621));
+    // that a change in coverage is seen, not absorbed. Sub-ledger only: 94 / 635; with G/L
+    // posting: 122 / 621; with cost adjustment every expectation is evaluated.
+    assert_eq!((checked, not_evaluated), (743, 0));
     let c19 = reports
         .iter()
         .find(|r| r.id == "c19_expected_cost_posting")
@@ -199,6 +197,13 @@ const TWO_STEPS_GL: &str =
      [[expect.gl_by_date]]\ndate = 2020-01-10\naccount = \"cogs\"\namount = 10.0\n\
      [[expect.gl_as_of]]\ndate = 2020-01-05\ninventory = 20.0\ncogs = 0.0\n\
      [[expect.gl_location]]\nlocation = \"\"\ninventory = 10.0\n";
+
+fn without_cost_adjustment() -> EngineCapabilities {
+    EngineCapabilities {
+        gl_posting: true,
+        cost_adjustment: false,
+    }
+}
 
 fn without_gl_posting() -> EngineCapabilities {
     EngineCapabilities {
@@ -343,14 +348,17 @@ fn gl_expectations_are_not_evaluated_without_gl_posting_and_say_why() {
 }
 
 #[test]
-fn everything_from_the_first_adjust_cost_step_on_is_not_evaluated() {
-    let report = run_inline(&format!(
-        "{TWO_STEPS}\n[[step]]\nn = 3\nop = \"adjust_cost\"\n\
+fn without_cost_adjustment_everything_from_the_first_adjust_cost_step_on_is_not_evaluated() {
+    let report = run_inline_with(
+        &format!(
+            "{TWO_STEPS}\n[[step]]\nn = 3\nop = \"adjust_cost\"\n\
          [[step]]\nn = 4\nop = \"sale\"\ndate = 2020-01-11\nitem = \"ITEM1\"\nqty = 1\nile = 3\n\
          [[expect.ile]]\nile = 2\ncost_actual = -99.0\n\
          [[checkpoint]]\nafter_step = 2\n[[checkpoint.ile]]\nile = 2\ncost_actual = -10.0\n\
          [[checkpoint]]\nafter_step = 3\n[[checkpoint.ile]]\nile = 2\ncost_actual = -10.0\n"
-    ));
+        ),
+        without_cost_adjustment(),
+    );
     // The wrong final figure (-99) is not evaluated, so the scenario passes; the counts show it.
     assert_eq!(report.status, Status::Pass);
     assert_eq!((report.checked, report.not_evaluated_count), (4, 2));
@@ -366,7 +374,7 @@ fn everything_from_the_first_adjust_cost_step_on_is_not_evaluated() {
 }
 
 #[test]
-fn automatic_adjustment_always_blocks_everything_after_the_first_posting() {
+fn without_cost_adjustment_automatic_adjustment_always_blocks_everything_after_the_first_posting() {
     let body = format!(
         "{TWO_STEPS}\n[[expect.ile]]\nile = 1\nqty = 2.0\n\
          [[checkpoint]]\nafter_step = 1\n[[checkpoint.ile]]\nile = 1\nqty = 2.0\n"
@@ -377,9 +385,11 @@ fn automatic_adjustment_always_blocks_everything_after_the_first_posting() {
         "automatic_cost_adjustment = \"always\"",
     );
     let scenario = parse_scenario(&text, "inline.toml").unwrap();
-    let always = run_scenario(&scenario, EngineCapabilities::CURRENT).report;
+    let always = run_scenario(&scenario, without_cost_adjustment()).report;
     assert_eq!((report.checked, report.not_evaluated_count), (4, 0));
     assert_eq!((always.checked, always.not_evaluated_count), (2, 2));
+    let adjusted = run_scenario(&scenario, EngineCapabilities::CURRENT).report;
+    assert_eq!((adjusted.checked, adjusted.not_evaluated_count), (4, 0));
     assert_eq!(
         always.not_evaluated[0].reason,
         "needs cost adjustment (automatic_cost_adjustment = always, from step 1)"
@@ -413,19 +423,17 @@ fn a_step_the_engine_rejects_fails_the_scenario_and_stops_it() {
 }
 
 #[test]
-fn with_cost_adjustment_switched_on_an_unwired_adjust_cost_step_fails_loudly() {
-    let capabilities = EngineCapabilities {
-        gl_posting: false,
-        cost_adjustment: true,
-    };
-    let report = run_inline_with(
-        &format!("{TWO_STEPS}\n[[step]]\nn = 3\nop = \"adjust_cost\"\n"),
-        capabilities,
-    );
+fn an_adjust_cost_step_runs_the_engine() {
+    // A wrong figure after the adjustment now fails: it is evaluated, not skipped.
+    let report = run_inline(&format!(
+        "{TWO_STEPS}\n[[step]]\nn = 3\nop = \"adjust_cost\"\n\
+         [[expect.ile]]\nile = 2\ncost_actual = -99.0\n"
+    ));
     assert_eq!(
         messages(&report),
-        ["step 3 (adjust_cost): the runner has no entry point for adjust_cost yet (line 37)"]
+        ["ile 2 cost_actual: expected -99.00, got -10.00 (after step 3)"]
     );
+    assert!(report.skipped_steps.is_empty());
 }
 
 // ----- invalid input --------------------------------------------------------------------------

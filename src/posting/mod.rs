@@ -41,6 +41,14 @@ impl BatchOutcome {
             .sum()
     }
 
+    /// The value entries the batch created, as one range.
+    pub fn value_entry_nos(&self) -> Range<u64> {
+        match (self.lines.first(), self.lines.last()) {
+            (Some(first), Some(last)) => first.value_entry_nos.start..last.value_entry_nos.end,
+            _ => 0..0,
+        }
+    }
+
     pub fn value_entry_count(&self) -> u64 {
         self.lines
             .iter()

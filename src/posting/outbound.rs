@@ -443,9 +443,12 @@ impl LinePosting<'_> {
         }
     }
 
-    /// The provisional cost of an outbound (positive): exact cost of the applied inbound entries
-    /// for fixed applications and non-Average transfers, otherwise the item's unit cost
-    /// (standard cost for Standard items). Cost adjustment replaces it later.
+    /// The provisional cost of an outbound (positive): the cost of the inbound entries it applies
+    /// to, share by share, and the item's unit cost (standard cost for Standard items) for any part
+    /// left open. Transfers of Average items take the unit cost throughout (spec §1.10). Cost
+    /// adjustment replaces the value later; valuing by the applied entries already at posting is
+    /// what the oracle's cases show (c01's notes, c36's −20 adjustment), where spec §1.10 says
+    /// the document's unit cost.
     fn provisional_outbound_cost(
         &self,
         item: &ResolvedItem,
@@ -454,7 +457,7 @@ impl LinePosting<'_> {
         is_transfer: bool,
     ) -> Decimal {
         let exact =
-            application.fixed || (is_transfer && item.costing_method != CostingMethod::Average);
+            application.fixed || !(is_transfer && item.costing_method == CostingMethod::Average);
         let mut cost = Decimal::ZERO;
         let mut valued = Decimal::ZERO;
         if exact {

@@ -10,9 +10,11 @@
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
 
+use crate::adjust::AdjustRequest;
 use crate::books::Books;
 use crate::glpost::{CostPostingMode, RoleAccounts};
 use crate::posting::{LineOutcome, PostingContext};
+use crate::rules::AdjustmentTrigger;
 
 use super::check::{Checker, Needs, Obstacles, Value};
 use super::evaluate::evaluate_expectations;
@@ -35,7 +37,7 @@ impl EngineCapabilities {
     /// The capabilities of the engine in this build.
     pub const CURRENT: EngineCapabilities = EngineCapabilities {
         gl_posting: true,
-        cost_adjustment: false,
+        cost_adjustment: true,
     };
 }
 
@@ -255,6 +257,19 @@ fn execute_step(
             }));
             match posted {
                 Ok(Ok(outcome)) => {
+                    if gate.capabilities.cost_adjustment {
+                        let trigger = AdjustmentTrigger::business_central_default();
+                        books
+                            .run_adjustment_trigger(
+                                &trigger,
+                                &outcome,
+                                line.posting_date,
+                                &scenario_accounts(),
+                            )
+                            .map_err(|error| {
+                                format!("the cost adjustment trigger failed: {error}")
+                            })?;
+                    }
                     let line_outcome = outcome
                         .batch
                         .lines
@@ -280,7 +295,7 @@ fn execute_step(
             books.ledger.set_allow_posting_from(Some(date));
             Ok(())
         }
-        StepAction::AdjustCost => run_batch_job(tally, step, gate, BatchJob::AdjustCost),
+        StepAction::AdjustCost => run_batch_job(tally, step, gate, BatchJob::AdjustCost(books)),
         StepAction::PostInventoryCostToGl => {
             run_batch_job(tally, step, gate, BatchJob::PostInventoryCost(books))
         }
@@ -289,7 +304,7 @@ fn execute_step(
 
 /// A batch job step and what it runs on.
 enum BatchJob<'a> {
-    AdjustCost,
+    AdjustCost(&'a mut Books),
     PostInventoryCost(&'a mut Books),
 }
 
@@ -305,7 +320,7 @@ fn run_batch_job(
     let n = step.step.n;
     let op = step.step.op.name().to_string();
     let (available, capability) = match job {
-        BatchJob::AdjustCost => (gate.capabilities.cost_adjustment, "cost adjustment"),
+        BatchJob::AdjustCost(_) => (gate.capabilities.cost_adjustment, "cost adjustment"),
         BatchJob::PostInventoryCost(_) => (gate.capabilities.gl_posting, "G/L posting"),
     };
     if !available {
@@ -321,7 +336,7 @@ fn run_batch_job(
     let context = format!("line {}", step.line);
     let problem = match job {
         BatchJob::PostInventoryCost(books) => post_inventory_cost(books),
-        BatchJob::AdjustCost => Err(format!("the runner has no entry point for {op} yet")),
+        BatchJob::AdjustCost(books) => adjust_cost(books),
     };
     match problem {
         Ok(None) => Ok(()),
@@ -361,6 +376,24 @@ fn post_inventory_cost(books: &mut Books) -> Result<Option<String>, String> {
     Ok(Some(format!(
         "skipped and left queued: {}",
         skipped.join("; ")
+    )))
+}
+
+/// Runs "Adjust Cost - Item Entries" for all items, posting to the G/L when automatic cost
+/// posting is on (otherwise the entries wait for the "post inventory cost to G/L" step).
+fn adjust_cost(books: &mut Books) -> Result<Option<String>, String> {
+    let post_to_gl = books.ledger.config().inventory_setup.automatic_cost_posting;
+    let adjusted = panic::catch_unwind(AssertUnwindSafe(|| {
+        books.adjust_cost(&AdjustRequest::default(), post_to_gl, &scenario_accounts())
+    }));
+    let result =
+        adjusted.map_err(|payload| format!("the engine panicked: {}", panic_text(&payload)))?;
+    if result.adjustment.limit_hits.is_empty() && result.cost_posting.skipped.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(format!(
+        "adjustment incomplete: {:?}; skipped in G/L posting: {:?}",
+        result.adjustment.limit_hits, result.cost_posting.skipped
     )))
 }
 
