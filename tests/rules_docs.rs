@@ -32,7 +32,7 @@ fn rhai_blocks() -> Vec<String> {
 fn every_rhai_example_compiles_in_the_sandbox() {
     let engine = build_engine(&RuleLimits::DEFAULT);
     let blocks = rhai_blocks();
-    assert_eq!(blocks.len(), 4);
+    assert_eq!(blocks.len(), 7);
     for block in &blocks {
         if let Err(error) = engine.compile(block) {
             panic!("{error}\n{block}");
