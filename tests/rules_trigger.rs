@@ -271,7 +271,7 @@ fn books_adjust_what_the_trigger_names_after_a_batch() {
     let context = PostingContext {
         work_date: date("2020-01-20"),
     };
-    let mut post = |books: &mut Books, lines: Vec<JournalLine>| {
+    let post = |books: &mut Books, lines: Vec<JournalLine>| {
         let posting = books.post_journal(&lines, &context, &accounts).unwrap();
         books
             .run_adjustment_trigger(&default, &posting, context.work_date, &accounts)
