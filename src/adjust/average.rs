@@ -2,8 +2,13 @@
 //! period gets the period's average — (value at the start of the period + inbound value of the
 //! period) / (quantity at the start + inbound quantity) — drawn from the pool entry by entry in
 //! entry-number order, with the rounding residual carried to the next entry.
+//!
+//! One pass per bucket walks the periods in date order with a running pool: the value entries
+//! of every other entry are added as their valuation dates come due, and each period's average
+//! outbounds leave the pool at the cost they are given. The pass is O(entries × log entries) for
+//! the bucket, however many periods it spans.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -21,6 +26,16 @@ struct AverageBucket {
     variant_code: Option<Code>,
 }
 
+/// An average-valued outbound entry waiting to be drawn in its period.
+#[derive(Debug, Clone, Copy)]
+struct DrawnOutbound {
+    entry_no: u64,
+    quantity: Decimal,
+    /// Under calc type Item a transfer moves stock inside the pool: valued at the average but
+    /// not drawn from it.
+    internal_transfer: bool,
+}
+
 impl Adjuster<'_> {
     /// Values the average outbound entries of every period from the earliest unadjusted entry
     /// point on; true when some cost changed.
@@ -28,18 +43,16 @@ impl Adjuster<'_> {
         let Some(from) = self.earliest_unadjusted_period_end(item) else {
             return false;
         };
-        let mut changed = false;
-        let mut periods: BTreeSet<(NaiveDate, AverageBucket)> = BTreeSet::new();
+        let mut buckets: BTreeMap<AverageBucket, Vec<ItemLedgerEntry>> = BTreeMap::new();
         for entry in self.ledger.entries_of_item(item) {
-            if self.is_average_outbound(entry) {
-                let period_end = self.period_end(self.valuation_date(entry.entry_no));
-                if period_end >= from {
-                    periods.insert((period_end, self.bucket_of(entry)));
-                }
-            }
+            buckets
+                .entry(self.bucket_of(entry))
+                .or_default()
+                .push(entry.clone());
         }
-        for (period_end, bucket) in periods {
-            changed |= self.value_period(item, &bucket, period_end);
+        let mut changed = false;
+        for (bucket, members) in buckets {
+            changed |= self.value_bucket(&bucket, &members, from);
         }
         changed
     }
@@ -53,63 +66,67 @@ impl Adjuster<'_> {
             .min()
     }
 
-    /// Draws every average outbound of one bucket and period from the pool.
-    fn value_period(
+    /// Walks the periods of one bucket from `from` on, drawing each period's average outbounds.
+    fn value_bucket(
         &mut self,
-        item: ItemId,
         bucket: &AverageBucket,
-        period_end: NaiveDate,
+        members: &[ItemLedgerEntry],
+        from: NaiveDate,
     ) -> bool {
         let whole_item = bucket.location.is_none();
-        let members: Vec<ItemLedgerEntry> = self
-            .ledger
-            .entries_of_item(item)
-            .filter(|entry| self.bucket_of(entry) == *bucket)
-            .cloned()
-            .collect();
-        let in_period = |adjuster: &Self, entry: &ItemLedgerEntry| {
-            adjuster.period_end(adjuster.valuation_date(entry.entry_no)) == period_end
-        };
-        let drawn: Vec<&ItemLedgerEntry> = members
-            .iter()
-            .filter(|entry| self.is_average_outbound(entry) && in_period(self, entry))
-            .collect();
-        // Under calc type Item a transfer moves stock inside the pool: both legs stay out of it.
-        let is_internal_transfer = |entry: &ItemLedgerEntry| {
-            whole_item && entry.entry_type == ItemLedgerEntryType::Transfer
-        };
-        let drawn_nos: BTreeSet<u64> = drawn.iter().map(|entry| entry.entry_no).collect();
-        let (mut pool_quantity, mut pool_cost) = (Decimal::ZERO, Decimal::ZERO);
-        for entry in &members {
-            if drawn_nos.contains(&entry.entry_no) || is_internal_transfer(entry) {
+        let mut periods: BTreeMap<NaiveDate, Vec<DrawnOutbound>> = BTreeMap::new();
+        // Quantity and cost that enter the pool on each valuation date.
+        let mut arrivals: BTreeMap<NaiveDate, (Decimal, Decimal)> = BTreeMap::new();
+        for entry in members {
+            let internal_transfer = whole_item && entry.entry_type == ItemLedgerEntryType::Transfer;
+            let period_end = self.period_end(self.valuation_date(entry.entry_no));
+            if self.is_average_outbound(entry) && period_end >= from {
+                let drawn = DrawnOutbound {
+                    entry_no: entry.entry_no,
+                    quantity: entry.quantity,
+                    internal_transfer,
+                };
+                periods.entry(period_end).or_default().push(drawn);
+                continue;
+            }
+            if internal_transfer {
                 continue;
             }
             for value in self.ledger.value_entries_of(entry.entry_no) {
-                if value.valuation_date <= period_end {
-                    pool_quantity += value.item_ledger_entry_quantity;
-                    pool_cost += value.cost_amount_actual + value.cost_amount_expected;
-                }
+                let arrival = arrivals.entry(value.valuation_date).or_default();
+                arrival.0 += value.item_ledger_entry_quantity;
+                arrival.1 += value.cost_amount_actual + value.cost_amount_expected;
             }
         }
         let mut changed = false;
-        let mut residual = Decimal::ZERO;
-        for outbound in drawn {
-            if pool_quantity <= Decimal::ZERO {
-                continue;
+        let (mut pool_quantity, mut pool_cost) = (Decimal::ZERO, Decimal::ZERO);
+        let mut arrivals = arrivals.into_iter().peekable();
+        for (period_end, outbounds) in periods {
+            while let Some((_, (quantity, cost))) =
+                arrivals.next_if(|(date, _)| *date <= period_end)
+            {
+                pool_quantity += quantity;
+                pool_cost += cost;
             }
-            let raw = pool_cost * outbound.quantity / pool_quantity;
-            let new_cost = if is_internal_transfer(outbound) {
-                self.rounding.amount(raw)
-            } else {
-                let new_cost = self.rounding.amount(raw + residual);
-                residual = raw + residual - new_cost;
-                pool_cost += new_cost;
-                pool_quantity += outbound.quantity;
-                new_cost
-            };
-            if self.set_entry_cost(outbound.entry_no, new_cost) {
-                changed = true;
-                self.forward_applied_cost(outbound.entry_no);
+            let mut residual = Decimal::ZERO;
+            for outbound in outbounds {
+                if pool_quantity <= Decimal::ZERO {
+                    continue;
+                }
+                let raw = pool_cost * outbound.quantity / pool_quantity;
+                let new_cost = if outbound.internal_transfer {
+                    self.rounding.amount(raw)
+                } else {
+                    let new_cost = self.rounding.amount(raw + residual);
+                    residual = raw + residual - new_cost;
+                    pool_cost += new_cost;
+                    pool_quantity += outbound.quantity;
+                    new_cost
+                };
+                if self.set_entry_cost(outbound.entry_no, new_cost) {
+                    changed = true;
+                    self.forward_applied_cost(outbound.entry_no);
+                }
             }
         }
         changed
