@@ -4,6 +4,14 @@
 //! Exit status: 0 success, 1 the command ran and found failures, 2 usage or input error.
 //! New commands (`post`, `rules check`...) are added as a variant of [`Cli`] plus a file here.
 
+mod company;
+mod entries;
+mod example;
+mod explain;
+mod failure;
+mod inputs;
+mod post;
+mod replay;
 mod rules;
 mod scenario;
 
@@ -28,6 +36,12 @@ pub const EXIT_INPUT_ERROR: u8 = 2;
         application entries) of a company and values every movement by its item's costing \
         method (FIFO, LIFO, Average, Standard, Specific).\n\n\
         Examples:\n  \
+        stockpost example\n      \
+        post the bundled example company's October 2026 and print valuation and G/L\n  \
+        stockpost post --company acme --adjust journals/*.csv\n      \
+        post a company's journals, adjust cost, print the same report\n  \
+        stockpost explain gl 1\n      \
+        why G/L entry 1 exists and why it went to its account\n  \
         stockpost scenario run tests/scenarios\n      \
         run every acceptance scenario in a folder and print PASS/FAIL per scenario\n  \
         stockpost scenario run --verbose tests/scenarios/c05_costing_fifo.toml\n      \
@@ -35,6 +49,15 @@ pub const EXIT_INPUT_ERROR: u8 = 2;
         Exit status: 0 success, 1 failures found, 2 usage or input error."
 )]
 pub enum Cli {
+    /// Run the bundled example company (no files needed) and print valuation and G/L
+    Example(example::ExampleArgs),
+    /// Post journal files into a company's books and print what they did
+    Post(post::PostArgs),
+    /// Explain an entry: the chain from G/L entry back to the journal line and the rule
+    #[command(subcommand)]
+    Explain(explain::ExplainCommand),
+    /// List item ledger, value, item application or G/L entries after a replay
+    Entries(entries::EntriesArgs),
     /// Acceptance scenarios (oracle format bc-costing-oracle/1)
     #[command(subcommand)]
     Scenario(scenario::ScenarioCommand),
@@ -54,6 +77,10 @@ pub enum RulesCommand {
 /// Parses the arguments and runs the command. Usage errors exit with status 2 (clap's default).
 pub fn run() -> ExitCode {
     match Cli::parse() {
+        Cli::Example(args) => example::run(&args),
+        Cli::Post(args) => post::run(&args),
+        Cli::Explain(command) => explain::run(&command),
+        Cli::Entries(args) => entries::run(&args),
         Cli::Scenario(command) => scenario::run(command),
         Cli::Rules(RulesCommand::Check(args)) => rules::run(&args),
     }

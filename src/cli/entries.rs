@@ -1,0 +1,99 @@
+//! `stockpost entries item|value|application|gl`: replay, then list one entry table.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+
+use stockpost::ledger::ItemId;
+use stockpost::report::entries::{
+    application_rows, gl_entry_rows, item_ledger_entry_rows, value_entry_rows,
+};
+use stockpost::report::render::{render_csv, render_json, render_table, ReportRow};
+
+use super::failure::CliError;
+use super::inputs::{write_stdout, Format, PostingArgs};
+use super::post::finish;
+use super::replay::{replay, Progress, Replay};
+
+#[derive(Debug, Args)]
+#[command(long_about = "List one entry table after a replay.\n\n\
+    Replays the journals as `stockpost post` does (same options), then prints the item ledger \
+    entries, value entries, item application entries or G/L entries, all or those of one item \
+    (--item; for G/L entries: those fed by a value entry of the item). Without journal files \
+    and without --company, the embedded example company is replayed as `stockpost example` \
+    runs it.\n\n\
+    Examples:\n  \
+    stockpost entries item --item 1020\n  \
+    stockpost entries gl --format csv > gl.csv\n  \
+    stockpost entries value --company acme --adjust journals/*.csv\n\n\
+    Exit status: 0 listed; 2 usage or input error (unknown item, bad configuration, rules or \
+    journal).")]
+pub struct EntriesArgs {
+    /// Which entries
+    #[arg(value_enum)]
+    pub table: EntryTable,
+    /// Only the entries of this item no.
+    #[arg(long, value_name = "ITEM")]
+    pub item: Option<String>,
+    #[command(flatten)]
+    pub posting: PostingArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Journal files to replay, one batch each, in the order given
+    #[arg(value_name = "JOURNAL")]
+    pub journals: Vec<PathBuf>,
+}
+
+/// The entry tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EntryTable {
+    /// Item ledger entries
+    Item,
+    /// Value entries
+    Value,
+    /// Item application entries
+    Application,
+    /// G/L entries
+    Gl,
+}
+
+pub fn run(args: &EntriesArgs) -> ExitCode {
+    finish(list(args))
+}
+
+fn list(args: &EntriesArgs) -> Result<Vec<String>, CliError> {
+    let (company, journals, options) = args.posting.resolve(&args.journals, true)?;
+    let run = replay(&company, &journals, &options, &Progress::for_stderr())?;
+    let item = item_filter(&run, args.item.as_deref())?;
+    let ledger = &run.books.ledger;
+    let text = match args.table {
+        EntryTable::Item => render(&item_ledger_entry_rows(ledger, item), args.format),
+        EntryTable::Value => render(&value_entry_rows(ledger, item), args.format),
+        EntryTable::Application => render(&application_rows(ledger, item), args.format),
+        EntryTable::Gl => render(&gl_entry_rows(&run.books, company.chart(), item), args.format),
+    };
+    write_stdout(&text)?;
+    Ok(Vec::new())
+}
+
+fn item_filter(run: &Replay, item_no: Option<&str>) -> Result<Option<ItemId>, CliError> {
+    let Some(item_no) = item_no else {
+        return Ok(None);
+    };
+    run.books.ledger.item_id(item_no).map(Some).ok_or_else(|| {
+        CliError::input(format!(
+            "item {item_no} is not in the company's items.toml"
+        ))
+        .hint("pass an item no. of the configuration to --item")
+    })
+}
+
+fn render<R: ReportRow>(rows: &[R], format: Format) -> String {
+    match format {
+        Format::Table => render_table(rows, None),
+        Format::Json => render_json(rows),
+        Format::Csv => render_csv(rows),
+    }
+}

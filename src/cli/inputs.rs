@@ -1,0 +1,145 @@
+//! What the replaying commands (`post`, `explain gl`, `entries`) share: the company folder, the
+//! journal files and the posting options, resolved into a company, journals and
+//! [`ReplayOptions`]; and the output format.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, ValueEnum};
+
+use stockpost::example::EXAMPLE_JOURNALS;
+use stockpost::glpost::CostPostingMode;
+
+use super::company::Company;
+use super::failure::CliError;
+use super::replay::{JournalFile, ReplayOptions};
+
+/// Output format of a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned text tables with titles and total lines
+    Table,
+    /// One JSON document (amounts as strings, exact to the cent)
+    Json,
+    /// CSV with a header row; several tables are separated by an empty line
+    Csv,
+}
+
+/// How `--post-cost` posts the G/L queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PostCostMode {
+    /// One G/L transaction per value entry, with the value entry's document no.
+    PerEntry,
+    /// Compressed per posting date, account, posting groups and dimensions, under --document-no
+    PerGroup,
+}
+
+/// The posting options of the replaying commands.
+#[derive(Debug, Clone, Args)]
+pub struct PostingArgs {
+    /// Company folder holding config/ (company.toml, items.toml, locations.toml, accounts.toml)
+    /// and rules/ (*.rhai) [default: the current folder]
+    #[arg(long, value_name = "DIR")]
+    pub company: Option<PathBuf>,
+    /// Work date of every batch (YYYY-MM-DD) [default: each batch's last posting date]
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub work_date: Option<NaiveDate>,
+    /// Run cost adjustment for all items after the last journal; its entries go to the G/L when
+    /// automatic cost posting is on, else to the queue
+    #[arg(long)]
+    pub adjust: bool,
+    /// Post the value entries waiting in the G/L queue at the end ("post inventory cost to G/L")
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub post_cost: Option<PostCostMode>,
+    /// Document no. of the compressed G/L entries (required with --post-cost per-group)
+    #[arg(long, value_name = "NO", required_if_eq("post_cost", "per-group"))]
+    pub document_no: Option<String>,
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|error| format!("`{text}` is not a date YYYY-MM-DD: {error}"))
+}
+
+impl PostingArgs {
+    /// The replay options these arguments ask for.
+    pub fn options(&self, company: &Company) -> ReplayOptions {
+        ReplayOptions {
+            work_date: self.work_date,
+            adjust: self.adjust,
+            adjust_post_to_gl: company.config.inventory_setup.automatic_cost_posting,
+            post_cost: self.post_cost.map(|mode| match mode {
+                PostCostMode::PerEntry => CostPostingMode::PerEntry,
+                PostCostMode::PerGroup => CostPostingMode::PerPostingGroup {
+                    document_no: self.document_no.clone().unwrap_or_default(),
+                },
+            }),
+        }
+    }
+
+    fn any_posting_option(&self) -> bool {
+        self.work_date.is_some() || self.adjust || self.post_cost.is_some()
+    }
+
+    /// The company, journals and options to replay. Without journal files and without
+    /// `--company`, and only when `allow_example`, the embedded example as `stockpost example`
+    /// runs it.
+    pub fn resolve(
+        &self,
+        journals: &[PathBuf],
+        allow_example: bool,
+    ) -> Result<(Company, Vec<JournalFile>, ReplayOptions), CliError> {
+        if journals.is_empty() {
+            if !allow_example || self.company.is_some() {
+                return Err(CliError::input("no journal files given").hint(
+                    "name the journal files to replay (*.csv, *.jsonl), in posting order",
+                ));
+            }
+            if self.any_posting_option() {
+                return Err(CliError::input(
+                    "--work-date, --adjust and --post-cost need journal files",
+                )
+                .hint("without journal files the embedded example is replayed as `stockpost example` runs it"));
+            }
+            return Ok((Company::example(), example_journals(), example_options()));
+        }
+        let dir = self.company.clone().unwrap_or_else(|| PathBuf::from("."));
+        let company = Company::load(&dir)?;
+        let files = JournalFile::read_all(journals)?;
+        let options = self.options(&company);
+        Ok((company, files, options))
+    }
+}
+
+/// The embedded October 2026 journals.
+pub fn example_journals() -> Vec<JournalFile> {
+    EXAMPLE_JOURNALS
+        .iter()
+        .map(|&(name, text)| JournalFile {
+            name: name.to_string(),
+            text: text.to_string(),
+        })
+        .collect()
+}
+
+/// How `stockpost example` runs: each batch at its last posting date, a full cost adjustment
+/// posted to the G/L at the end, then whatever still waits in the queue, per entry.
+pub fn example_options() -> ReplayOptions {
+    ReplayOptions {
+        work_date: None,
+        adjust: true,
+        adjust_post_to_gl: true,
+        post_cost: Some(CostPostingMode::PerEntry),
+    }
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error.
+pub fn write_stdout(text: &str) -> Result<(), CliError> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(error) => Err(CliError::input(format!("cannot write the report: {error}"))),
+    }
+}

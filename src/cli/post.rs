@@ -1,0 +1,135 @@
+//! `stockpost post`: post journal files into a company's books, batch by batch, optionally
+//! adjust cost and post the G/L queue, and print the run report. Also the report printing that
+//! `stockpost example` shares.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Args;
+
+use stockpost::report::entries::{
+    application_rows, gl_entry_rows, item_ledger_entry_rows, value_entry_rows,
+};
+use stockpost::report::render::{render_csv, render_json};
+use stockpost::report::run::RunReport;
+
+use super::company::Company;
+use super::failure::CliError;
+use super::inputs::{write_stdout, Format, PostingArgs};
+use super::replay::{replay, Progress, Replay};
+
+#[derive(Debug, Args)]
+#[command(long_about = "Post journal files into a company's books and print what they did.\n\n\
+    Each journal file (*.csv, *.jsonl; format in docs/journal.md) is one batch, posted in the \
+    order given: it posts whole or not at all. The work date of a batch is --work-date, or by \
+    default the batch's last posting date (stockpost never reads the clock, so a replay gives \
+    the same result on any day). After each batch the rule `cost_adjustment_trigger` (if a rule \
+    file defines it) decides whether cost adjustment runs for the batch's items. --adjust runs \
+    a full cost adjustment after the last file; --post-cost posts what waits in the G/L queue.\n\n\
+    The report: per journal file the lines and the item ledger, value and G/L entries created; \
+    the inventory valuation per item and location; the G/L trial balance of the accounts \
+    inventory posting touched; the reconciliation of the inventory accounts with the valuation; \
+    the cost adjustment per item.\n\n\
+    There is no store yet: the books live in memory for the duration of the command.\n\n\
+    Examples:\n  \
+    stockpost post --company acme journals/01-opening.csv journals/02-week1.csv\n  \
+    stockpost post --adjust --post-cost per-group --document-no INVT-2610 week*.csv\n  \
+    stockpost post --format json --output-dir out/ journals/*.csv\n\n\
+    Exit status: 0 posted; 1 posted, but entries were skipped in G/L posting, cost adjustment \
+    hit a bound or the G/L does not reconcile with the valuation; 2 usage or input error (bad \
+    configuration, rules or journal: the message names the file, line and field).")]
+pub struct PostArgs {
+    #[command(flatten)]
+    pub posting: PostingArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Also write the item ledger, value, item application and G/L entries as CSV files here
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+    /// Journal files, one batch each, posted in the order given
+    #[arg(required = true, value_name = "JOURNAL")]
+    pub journals: Vec<PathBuf>,
+}
+
+pub fn run(args: &PostArgs) -> ExitCode {
+    let result = args
+        .posting
+        .resolve(&args.journals, false)
+        .and_then(|(company, journals, options)| {
+            let run = replay(&company, &journals, &options, &Progress::for_stderr())?;
+            print_run(&company, &run, args.format, args.output_dir.as_deref())
+        });
+    finish(result)
+}
+
+/// Prints the run report; writes the entry tables to `output_dir` when given. Returns the
+/// problems found (which make the exit status 1).
+pub fn print_run(
+    company: &Company,
+    run: &Replay,
+    format: Format,
+    output_dir: Option<&Path>,
+) -> Result<Vec<String>, CliError> {
+    let report = RunReport::new(&run.books, company.chart(), run.steps.clone(), run.adjustment.clone());
+    if let Some(dir) = output_dir {
+        write_entry_files(company, run, dir)?;
+    }
+    write_stdout(&match format {
+        Format::Table => report.render_text(),
+        Format::Json => render_json(&report),
+        Format::Csv => report.render_csv(),
+    })?;
+    let mut problems = run.problems.clone();
+    for row in report.unreconciled() {
+        problems.push(format!(
+            "{} does not hold: G/L {} vs valuation {}",
+            row.check, row.gl_balance, row.inventory_valuation
+        ));
+    }
+    Ok(problems)
+}
+
+/// The entry tables as CSV files in `dir` (created if missing).
+fn write_entry_files(company: &Company, run: &Replay, dir: &Path) -> Result<(), CliError> {
+    let ledger = &run.books.ledger;
+    let files = [
+        (
+            "item_ledger_entries.csv",
+            render_csv(&item_ledger_entry_rows(ledger, None)),
+        ),
+        ("value_entries.csv", render_csv(&value_entry_rows(ledger, None))),
+        (
+            "item_application_entries.csv",
+            render_csv(&application_rows(ledger, None)),
+        ),
+        (
+            "gl_entries.csv",
+            render_csv(&gl_entry_rows(&run.books, company.chart(), None)),
+        ),
+    ];
+    let fail = |error: std::io::Error| {
+        CliError::input(format!("cannot write to {}: {error}", dir.display()))
+            .hint("pass an --output-dir you can write to")
+    };
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).map_err(fail)?;
+    }
+    Ok(())
+}
+
+/// The exit status of a command that returns its problems: 0 none, 1 some (listed on stderr),
+/// or the error's status.
+pub fn finish(result: Result<Vec<String>, CliError>) -> ExitCode {
+    match result {
+        Ok(problems) if problems.is_empty() => ExitCode::SUCCESS,
+        Ok(problems) => {
+            for problem in &problems {
+                eprintln!("problem: {problem}");
+            }
+            ExitCode::from(super::EXIT_FAILURES)
+        }
+        Err(error) => error.report(),
+    }
+}

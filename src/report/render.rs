@@ -1,0 +1,188 @@
+//! Rendering report rows as an aligned text table, CSV or JSON.
+//!
+//! A report row type says once what its columns are ([`ReportRow::COLUMNS`]) and how each cell
+//! reads as text ([`ReportRow::cells`]); JSON comes from its `Serialize` impl, so the three
+//! formats show the same data and cannot drift apart column by column.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::journal::LineRef;
+
+/// How a column's cells line up in a text table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    /// Numbers: right-aligned so that the decimal points line up.
+    Right,
+}
+
+/// One column of a report: its header (also the CSV header) and alignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    pub name: &'static str,
+    pub align: Align,
+}
+
+impl Column {
+    pub const fn text(name: &'static str) -> Column {
+        Column {
+            name,
+            align: Align::Left,
+        }
+    }
+
+    pub const fn number(name: &'static str) -> Column {
+        Column {
+            name,
+            align: Align::Right,
+        }
+    }
+}
+
+/// A row of a report table.
+pub trait ReportRow: Serialize {
+    const COLUMNS: &'static [Column];
+    /// The cells as text, one per column, in column order.
+    fn cells(&self) -> Vec<String>;
+}
+
+/// An amount as text with two decimals (amounts in the ledgers are rounded to the currency's
+/// precision already; this only pads `5190` to `5190.00`).
+pub fn amount(value: Decimal) -> String {
+    format!("{:.2}", value)
+}
+
+/// A quantity as text without trailing zeros (`6`, `1.5`).
+pub fn quantity(value: Decimal) -> String {
+    value.normalize().to_string()
+}
+
+/// A journal line reference for people: `file:line`, or just the name for entries no journal
+/// line created (`(cost adjustment)`).
+pub fn source_line(line: &LineRef) -> String {
+    if line.line == 0 {
+        line.file.to_string()
+    } else {
+        line.to_string()
+    }
+}
+
+/// An aligned text table: header, a rule, the rows and, when given, a rule and a total line
+/// (`footer` cells in column order; empty strings leave a cell blank).
+pub fn render_table<R: ReportRow>(rows: &[R], footer: Option<Vec<String>>) -> String {
+    let mut lines: Vec<Vec<String>> = rows.iter().map(ReportRow::cells).collect();
+    let header: Vec<String> = R::COLUMNS.iter().map(|c| c.name.to_string()).collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for cells in lines.iter().chain(footer.iter()) {
+        for (width, cell) in widths.iter_mut().zip(cells) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let rule: Vec<String> = widths.iter().map(|&w| "-".repeat(w)).collect();
+    let mut out = String::new();
+    let mut push = |cells: &[String]| out.push_str(&format_line::<R>(cells, &widths));
+    push(&header);
+    push(&rule);
+    for cells in lines.drain(..) {
+        push(&cells);
+    }
+    if let Some(footer) = footer {
+        push(&rule);
+        push(&footer);
+    }
+    out
+}
+
+fn format_line<R: ReportRow>(cells: &[String], widths: &[usize]) -> String {
+    let mut parts = Vec::with_capacity(cells.len());
+    for ((cell, &width), column) in cells.iter().zip(widths).zip(R::COLUMNS) {
+        let pad = " ".repeat(width.saturating_sub(cell.chars().count()));
+        parts.push(match column.align {
+            Align::Left => format!("{cell}{pad}"),
+            Align::Right => format!("{pad}{cell}"),
+        });
+    }
+    let mut line = parts.join("  ");
+    line.truncate(line.trim_end().len());
+    line.push('\n');
+    line
+}
+
+/// The rows as CSV with a header row (RFC 4180 quoting).
+pub fn render_csv<R: ReportRow>(rows: &[R]) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let header: Vec<&str> = R::COLUMNS.iter().map(|c| c.name).collect();
+    // Writing to a Vec cannot fail; a failure here would be a bug in the csv crate.
+    writer.write_record(&header).expect("in-memory CSV");
+    for row in rows {
+        writer.write_record(row.cells()).expect("in-memory CSV");
+    }
+    let bytes = writer.into_inner().expect("in-memory CSV");
+    String::from_utf8(bytes).expect("cells are UTF-8")
+}
+
+/// Any serializable report as pretty JSON (amounts are strings, exact to the cent).
+pub fn render_json<T: Serialize + ?Sized>(report: &T) -> String {
+    let mut text = serde_json::to_string_pretty(report).expect("report types serialize");
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use rust_decimal_macros::dec;
+
+    use super::*;
+
+    #[derive(Serialize)]
+    struct Pair {
+        name: String,
+        value: Decimal,
+    }
+
+    impl ReportRow for Pair {
+        const COLUMNS: &'static [Column] = &[Column::text("name"), Column::number("value")];
+        fn cells(&self) -> Vec<String> {
+            vec![self.name.clone(), amount(self.value)]
+        }
+    }
+
+    fn rows() -> Vec<Pair> {
+        vec![
+            Pair {
+                name: "Bestandesänderungen".into(),
+                value: dec!(-12.5),
+            },
+            Pair {
+                name: "a, \"b\"".into(),
+                value: dec!(1000),
+            },
+        ]
+    }
+
+    #[test]
+    fn table_aligns_numbers_right_and_counts_characters_not_bytes() {
+        let text = render_table(&rows(), Some(vec!["total".into(), amount(dec!(987.5))]));
+        assert_eq!(
+            text,
+            "name                   value\n\
+             -------------------  -------\n\
+             Bestandesänderungen   -12.50\n\
+             a, \"b\"               1000.00\n\
+             -------------------  -------\n\
+             total                 987.50\n"
+        );
+    }
+
+    #[test]
+    fn csv_quotes_and_json_keeps_exact_amounts() {
+        assert_eq!(
+            render_csv(&rows()),
+            "name,value\nBestandesänderungen,-12.50\n\"a, \"\"b\"\"\",1000.00\n"
+        );
+        let json: serde_json::Value = serde_json::from_str(&render_json(&rows())).unwrap();
+        assert_eq!(json[0]["value"], "-12.5");
+        assert_eq!(quantity(dec!(1.500)), "1.5");
+    }
+}
