@@ -93,7 +93,13 @@ mod tests {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
         let mut names: Vec<String> = std::fs::read_dir(&dir)
             .expect("folder exists")
-            .map(|entry| entry.expect("listable").file_name().to_string_lossy().into_owned())
+            .map(|entry| {
+                entry
+                    .expect("listable")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
             .filter(|name| extensions.iter().any(|ext| name.ends_with(ext)))
             .map(|name| format!("{folder}/{name}"))
             .collect();
@@ -103,7 +109,11 @@ mod tests {
 
     fn assert_embedded(embedded: &[(&str, &str)], folder: &str, extensions: &[&str]) {
         let names: Vec<String> = embedded.iter().map(|(name, _)| name.to_string()).collect();
-        assert_eq!(names, files_on_disk(folder, extensions), "embedded list of {folder}");
+        assert_eq!(
+            names,
+            files_on_disk(folder, extensions),
+            "embedded list of {folder}"
+        );
         for (name, text) in embedded {
             let on_disk = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(name))
                 .expect("readable");

@@ -66,11 +66,10 @@ impl Company {
         let sources = read_rule_dir(&rules_dir, &limits)
             .map_err(|error| CliError::input(error.to_string()).hint(&rules_hint))?;
         if sources.is_empty() {
-            return Err(CliError::input(format!(
-                "no .rhai files in {}",
-                rules_dir.display()
-            ))
-            .hint("a company's rules/ folder holds its account rules; see docs/rules.md"));
+            return Err(
+                CliError::input(format!("no .rhai files in {}", rules_dir.display()))
+                    .hint("a company's rules/ folder holds its account rules; see docs/rules.md"),
+            );
         }
         let rules = RuleSet::from_sources(&sources, &config, &chart)
             .map_err(|errors| CliError::input(errors.to_string()).hint(&rules_hint))?;

@@ -16,8 +16,8 @@ use super::inputs::{write_stdout, Format, PostingArgs};
 use super::post::finish;
 use super::replay::{replay, Progress, Replay};
 
-#[derive(Debug, Args)]
-#[command(long_about = "List one entry table after a replay.\n\n\
+/// `--help` text of the command, with examples (set on the `Cli` variant).
+pub const LONG_ABOUT: &str = "List one entry table after a replay.\n\n\
     Replays the journals as `stockpost post` does (same options), then prints the item ledger \
     entries, value entries, item application entries or G/L entries, all or those of one item \
     (--item; for G/L entries: those fed by a value entry of the item). Without journal files \
@@ -28,7 +28,9 @@ use super::replay::{replay, Progress, Replay};
     stockpost entries gl --format csv > gl.csv\n  \
     stockpost entries value --company acme --adjust journals/*.csv\n\n\
     Exit status: 0 listed; 2 usage or input error (unknown item, bad configuration, rules or \
-    journal).")]
+    journal).";
+
+#[derive(Debug, Args)]
 pub struct EntriesArgs {
     /// Which entries
     #[arg(value_enum)]
@@ -72,7 +74,10 @@ fn list(args: &EntriesArgs) -> Result<Vec<String>, CliError> {
         EntryTable::Item => render(&item_ledger_entry_rows(ledger, item), args.format),
         EntryTable::Value => render(&value_entry_rows(ledger, item), args.format),
         EntryTable::Application => render(&application_rows(ledger, item), args.format),
-        EntryTable::Gl => render(&gl_entry_rows(&run.books, company.chart(), item), args.format),
+        EntryTable::Gl => render(
+            &gl_entry_rows(&run.books, company.chart(), item),
+            args.format,
+        ),
     };
     write_stdout(&text)?;
     Ok(Vec::new())
@@ -83,10 +88,8 @@ fn item_filter(run: &Replay, item_no: Option<&str>) -> Result<Option<ItemId>, Cl
         return Ok(None);
     };
     run.books.ledger.item_id(item_no).map(Some).ok_or_else(|| {
-        CliError::input(format!(
-            "item {item_no} is not in the company's items.toml"
-        ))
-        .hint("pass an item no. of the configuration to --item")
+        CliError::input(format!("item {item_no} is not in the company's items.toml"))
+            .hint("pass an item no. of the configuration to --item")
     })
 }
 

@@ -11,8 +11,8 @@ use super::inputs::{example_journals, example_options, Format};
 use super::post::{finish, print_run};
 use super::replay::{replay, Progress};
 
-#[derive(Debug, Args)]
-#[command(long_about = "Run the bundled example company, Kaffeewerk AG, through the whole \
+/// `--help` text of the command, with examples (set on the `Cli` variant).
+pub const LONG_ABOUT: &str = "Run the bundled example company, Kaffeewerk AG, through the whole \
     pipeline and print the result. Needs no file on disk: the configuration, chart of accounts, \
     rules and the October 2026 journals are part of the program.\n\n\
     The seven journal files are posted batch by batch in file-name order, each with its last \
@@ -28,7 +28,9 @@ use super::replay::{replay, Progress};
     stockpost example --output-dir out/   (also writes out/item_ledger_entries.csv, \
     out/value_entries.csv, out/item_application_entries.csv, out/gl_entries.csv)\n\n\
     Exit status: 0 ok; 1 the run found a problem (skipped G/L entries, an adjustment bound \
-    hit, G/L and valuation do not reconcile); 2 the output could not be written.")]
+    hit, G/L and valuation do not reconcile); 2 the output could not be written.";
+
+#[derive(Debug, Args)]
 pub struct ExampleArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]

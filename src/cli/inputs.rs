@@ -92,9 +92,8 @@ impl PostingArgs {
     ) -> Result<(Company, Vec<JournalFile>, ReplayOptions), CliError> {
         if journals.is_empty() {
             if !allow_example || self.company.is_some() {
-                return Err(CliError::input("no journal files given").hint(
-                    "name the journal files to replay (*.csv, *.jsonl), in posting order",
-                ));
+                return Err(CliError::input("no journal files given")
+                    .hint("name the journal files to replay (*.csv, *.jsonl), in posting order"));
             }
             if self.any_posting_option() {
                 return Err(CliError::input(
@@ -137,7 +136,10 @@ pub fn example_options() -> ReplayOptions {
 /// Writes to stdout; a closed pipe (`| head`) is not an error.
 pub fn write_stdout(text: &str) -> Result<(), CliError> {
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         Ok(()) => Ok(()),
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(error) => Err(CliError::input(format!("cannot write the report: {error}"))),

@@ -50,13 +50,16 @@ pub const EXIT_INPUT_ERROR: u8 = 2;
 )]
 pub enum Cli {
     /// Run the bundled example company (no files needed) and print valuation and G/L
+    #[command(long_about = example::LONG_ABOUT)]
     Example(example::ExampleArgs),
     /// Post journal files into a company's books and print what they did
+    #[command(long_about = post::LONG_ABOUT)]
     Post(post::PostArgs),
     /// Explain an entry: the chain from G/L entry back to the journal line and the rule
     #[command(subcommand)]
     Explain(explain::ExplainCommand),
     /// List item ledger, value, item application or G/L entries after a replay
+    #[command(long_about = entries::LONG_ABOUT)]
     Entries(entries::EntriesArgs),
     /// Acceptance scenarios (oracle format bc-costing-oracle/1)
     #[command(subcommand)]

@@ -18,8 +18,9 @@ use super::failure::CliError;
 use super::inputs::{write_stdout, Format, PostingArgs};
 use super::replay::{replay, Progress, Replay};
 
-#[derive(Debug, Args)]
-#[command(long_about = "Post journal files into a company's books and print what they did.\n\n\
+/// `--help` text of the command, with examples (set on the `Cli` variant).
+pub const LONG_ABOUT: &str =
+    "Post journal files into a company's books and print what they did.\n\n\
     Each journal file (*.csv, *.jsonl; format in docs/journal.md) is one batch, posted in the \
     order given: it posts whole or not at all. The work date of a batch is --work-date, or by \
     default the batch's last posting date (stockpost never reads the clock, so a replay gives \
@@ -37,7 +38,9 @@ use super::replay::{replay, Progress, Replay};
     stockpost post --format json --output-dir out/ journals/*.csv\n\n\
     Exit status: 0 posted; 1 posted, but entries were skipped in G/L posting, cost adjustment \
     hit a bound or the G/L does not reconcile with the valuation; 2 usage or input error (bad \
-    configuration, rules or journal: the message names the file, line and field).")]
+    configuration, rules or journal: the message names the file, line and field).";
+
+#[derive(Debug, Args)]
 pub struct PostArgs {
     #[command(flatten)]
     pub posting: PostingArgs,
@@ -53,13 +56,13 @@ pub struct PostArgs {
 }
 
 pub fn run(args: &PostArgs) -> ExitCode {
-    let result = args
-        .posting
-        .resolve(&args.journals, false)
-        .and_then(|(company, journals, options)| {
-            let run = replay(&company, &journals, &options, &Progress::for_stderr())?;
-            print_run(&company, &run, args.format, args.output_dir.as_deref())
-        });
+    let result =
+        args.posting
+            .resolve(&args.journals, false)
+            .and_then(|(company, journals, options)| {
+                let run = replay(&company, &journals, &options, &Progress::for_stderr())?;
+                print_run(&company, &run, args.format, args.output_dir.as_deref())
+            });
     finish(result)
 }
 
@@ -71,7 +74,12 @@ pub fn print_run(
     format: Format,
     output_dir: Option<&Path>,
 ) -> Result<Vec<String>, CliError> {
-    let report = RunReport::new(&run.books, company.chart(), run.steps.clone(), run.adjustment.clone());
+    let report = RunReport::new(
+        &run.books,
+        company.chart(),
+        run.steps.clone(),
+        run.adjustment.clone(),
+    );
     if let Some(dir) = output_dir {
         write_entry_files(company, run, dir)?;
     }
@@ -98,7 +106,10 @@ fn write_entry_files(company: &Company, run: &Replay, dir: &Path) -> Result<(), 
             "item_ledger_entries.csv",
             render_csv(&item_ledger_entry_rows(ledger, None)),
         ),
-        ("value_entries.csv", render_csv(&value_entry_rows(ledger, None))),
+        (
+            "value_entries.csv",
+            render_csv(&value_entry_rows(ledger, None)),
+        ),
         (
             "item_application_entries.csv",
             render_csv(&application_rows(ledger, None)),

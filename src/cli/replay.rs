@@ -128,8 +128,8 @@ fn post_journal_file(
 ) -> Result<(), CliError> {
     let journal = &journals[index];
     let failed = |message: String| batch_failed(CliError::input(message), journals, index);
-    let lines = parse_journal(&journal.name, &journal.text)
-        .map_err(|error| failed(error.to_string()))?;
+    let lines =
+        parse_journal(&journal.name, &journal.text).map_err(|error| failed(error.to_string()))?;
     let before = Counts::of(&run.books);
     let mut queued = 0;
     if let Some(work_date) = options.work_date.or_else(|| last_posting_date(&lines)) {
@@ -274,10 +274,13 @@ fn batch_failed(error: CliError, journals: &[JournalFile], index: usize) -> CliE
     ));
     if !earlier.is_empty() {
         let names: Vec<&str> = earlier.iter().map(|j| j.name.as_str()).collect();
+        let (count, were) = match earlier.len() {
+            1 => ("the journal file".to_string(), "was"),
+            n => (format!("the {n} journal files"), "were"),
+        };
         error = error.hint(format!(
-            "the {} journal file(s) before it ({}) were posted in memory only: stockpost has \
-             no store yet, so they are discarded when the command ends",
-            earlier.len(),
+            "{count} before it ({}) {were} posted in memory only: stockpost has no store yet, \
+             so nothing is kept when the command ends",
             names.join(", ")
         ));
     }

@@ -211,9 +211,8 @@ impl ApplicationRow {
             outbound_item_entry_no: entry.outbound_item_entry_no,
             quantity: entry.quantity,
             posting_date: entry.posting_date,
-            item: application_item(ledger, entry).map_or_else(String::new, |item| {
-                ledger.item_no(item).to_string()
-            }),
+            item: application_item(ledger, entry)
+                .map_or_else(String::new, |item| ledger.item_no(item).to_string()),
             cost_application: entry.cost_application,
             fixed: entry.fixed,
             transferred_from_entry_no: entry.transferred_from_entry_no.unwrap_or(0),

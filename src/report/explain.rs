@@ -95,103 +95,101 @@ fn register_source_name(source: GlRegisterSource) -> &'static str {
     }
 }
 
-impl GlEntryExplanation {
-    /// The chain as indented text, G/L entry first.
-    pub fn render_text(&self) -> String {
-        let gl = &self.gl_entry;
-        let mut out = String::new();
-        let mut field = |indent: usize, name: &str, value: String| {
-            out.push_str(&format!("{:indent$}{name:<18}{value}\n", ""));
-        };
-        field(0, "G/L entry", gl.entry_no.to_string());
-        field(2, "posting date", gl.posting_date.to_string());
-        field(2, "document no.", gl.document_no.clone());
-        field(2, "account", format!("{} {}", gl.account_no, gl.account_name));
-        field(2, "posted as", gl.account_role.to_string());
-        field(2, "amount", amount(gl.amount));
-        field(2, "description", self.description.clone());
-        field(
-            2,
-            "register",
-            format!("{} ({})", gl.register_no, self.register_source),
-        );
-        field(
-            2,
-            "transaction",
-            format!(
-                "{} (with G/L entries {})",
-                gl.transaction_no,
-                join_numbers(&self.same_transaction).replace(';', ", ")
-            ),
-        );
-        field(0, "account chosen by", String::new());
-        field(2, "rule set hash", self.rule.rule_set_hash.clone());
-        field(2, "rule file", self.rule.rule_file.clone());
-        field(2, "rule function", self.rule.rule_function.clone());
-        field(2, "key", self.rule.key.clone());
-        for link in &self.value_entries {
-            out.push_str(&render_link(link));
-        }
-        out
+/// Collects `  name  value` lines under headings.
+struct TextBlock(String);
+
+impl TextBlock {
+    fn heading(&mut self, text: String) {
+        self.0.push_str(&text);
+        self.0.push('\n');
+    }
+
+    fn field(&mut self, name: &str, value: impl std::fmt::Display) {
+        self.0.push_str(&format!("  {name:<18}{value}\n"));
     }
 }
 
-fn render_link(link: &ValueEntryLink) -> String {
+impl GlEntryExplanation {
+    /// The chain as text: the G/L entry, the rule, then each value entry and its item ledger
+    /// entry.
+    pub fn render_text(&self) -> String {
+        let gl = &self.gl_entry;
+        let mut out = TextBlock(String::new());
+        out.heading(format!("G/L entry {}", gl.entry_no));
+        out.field("posting date", gl.posting_date);
+        out.field("document no.", &gl.document_no);
+        out.field("account", format!("{} {}", gl.account_no, gl.account_name));
+        out.field("posted as", gl.account_role);
+        out.field("amount", amount(gl.amount));
+        out.field("description", &self.description);
+        out.field(
+            "register",
+            format!("{} ({})", gl.register_no, self.register_source),
+        );
+        let others = join_numbers(&self.same_transaction).replace(';', ", ");
+        out.field(
+            "transaction",
+            format!("{}, balanced by G/L entry {others}", gl.transaction_no),
+        );
+        out.heading("Account chosen by".to_string());
+        out.field("rule set hash", &self.rule.rule_set_hash);
+        out.field("rule file", &self.rule.rule_file);
+        out.field("rule function", &self.rule.rule_function);
+        out.field("key", &self.rule.key);
+        for link in &self.value_entries {
+            render_link(&mut out, link);
+        }
+        out.0
+    }
+}
+
+fn render_link(out: &mut TextBlock, link: &ValueEntryLink) {
     let value = &link.value_entry;
-    let mut out = String::new();
-    let mut field = |indent: usize, name: &str, text: String| {
-        out.push_str(&format!("{:indent$}{name:<18}{text}\n", ""));
+    out.heading(format!("Value entry {}", value.entry_no));
+    let adjustment = if value.adjustment {
+        " (adjustment)"
+    } else {
+        ""
     };
-    field(0, "value entry", value.entry_no.to_string());
-    field(
-        2,
+    out.field(
         "type",
         format!(
-            "{} {}{}",
-            value.item_ledger_entry_type,
-            value.entry_type,
-            if value.adjustment { " (adjustment)" } else { "" }
+            "{} of a {}{adjustment}",
+            value.entry_type, value.item_ledger_entry_type
         ),
     );
-    field(
-        2,
-        "dates",
-        format!(
-            "posting {}, valuation {}",
-            value.posting_date, value.valuation_date
-        ),
-    );
-    field(2, "document no.", value.document_no.clone());
-    field(
-        2,
+    out.field("posting date", value.posting_date);
+    out.field("valuation date", value.valuation_date);
+    out.field("document no.", &value.document_no);
+    out.field(
         "cost",
         format!(
-            "actual {}, expected {} (posted to G/L: actual {}, expected {})",
+            "actual {}, expected {}",
             amount(value.cost_actual),
-            amount(value.cost_expected),
+            amount(value.cost_expected)
+        ),
+    );
+    out.field(
+        "posted to G/L",
+        format!(
+            "actual {}, expected {}",
             amount(value.cost_posted_to_gl),
             amount(value.expected_cost_posted_to_gl)
         ),
     );
-    field(2, "created by", value.source_line.clone());
+    out.field("created by", &value.source_line);
     if let Some(ile) = &link.item_ledger_entry {
-        field(2, "item ledger entry", ile.entry_no.to_string());
-        field(
-            4,
-            "movement",
-            format!(
-                "{} of {} x item {} at {} on {}",
-                ile.entry_type,
-                quantity(ile.quantity),
-                ile.item,
-                display_location(&ile.location),
-                ile.posting_date
-            ),
+        out.heading(format!("Item ledger entry {}", ile.entry_no));
+        out.field("type", ile.entry_type);
+        out.field(
+            "item",
+            format!("{} at {}", ile.item, display_location(&ile.location)),
         );
-        field(4, "document no.", ile.document_no.clone());
-        field(4, "journal line", ile.source_line.clone());
+        out.field("quantity", quantity(ile.quantity));
+        out.field("posting date", ile.posting_date);
+        out.field("document no.", &ile.document_no);
+        out.field("journal line", &ile.source_line);
     }
-    out
 }
 
 fn display_location(code: &str) -> String {

@@ -84,10 +84,7 @@ impl RunReport {
             "G/L trial balance (inventory posting)",
             render_table(&self.trial_balance.rows, Some(self.trial_balance.footer())),
         );
-        section(
-            "Reconciliation",
-            render_table(&self.reconciliation, None),
-        );
+        section("Reconciliation", render_table(&self.reconciliation, None));
         if let Some(adjustment) = &self.adjustment {
             section(
                 "Cost adjustment",
