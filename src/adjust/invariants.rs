@@ -114,11 +114,10 @@ fn check_inventory_accounts(books: &Books, found: &mut Violations) {
             Some(accounts) if accounts.len() == 1 => {
                 *per_account.entry(accounts[0].clone()).or_default() += entry.cost_amount_actual;
             }
-            Some(accounts) => {
-                if entry.entry_no == first_entry_of_key(ledger, &key) {
-                    found.push(3, format!("location \"{}\", inventory posting group {} posts to several Inventory accounts ({}); the check needs one account per key", ledger.location_code(key.0), key.1, accounts.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(", ")));
-                }
+            Some(accounts) if entry.entry_no == first_entry_of_key(ledger, &key) => {
+                found.push(3, format!("location \"{}\", inventory posting group {} posts to several Inventory accounts ({}); the check needs one account per key", ledger.location_code(key.0), key.1, accounts.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(", ")));
             }
+            Some(_) => {}
             None if !entry.cost_amount_actual.is_zero() => found.push(3, format!("value entry {} (location \"{}\", inventory posting group {}) has actual cost {} but no Inventory account received any cost of its location and group", entry.entry_no, ledger.location_code(key.0), key.1, money(entry.cost_amount_actual))),
             None => {}
         }
@@ -335,12 +334,12 @@ fn check_inbound_nets_to_zero(ledger: &Ledger, inbound: &ItemLedgerEntry, found:
     }
 }
 
+/// Item index, and location and variant unless the bucket is the whole item.
+type ValuationBucket = (u32, Option<LocationId>, Option<Code>);
+
 /// The valuation bucket of an entry: the average-cost pool for Average items (the whole item
 /// under calc type Item), else item, location and variant.
-fn valuation_bucket(
-    ledger: &Ledger,
-    entry: &ItemLedgerEntry,
-) -> (u32, Option<LocationId>, Option<Code>) {
+fn valuation_bucket(ledger: &Ledger, entry: &ItemLedgerEntry) -> ValuationBucket {
     let whole_item = ledger.item(entry.item).costing_method == CostingMethod::Average
         && ledger.config().inventory_setup.average_cost_calc_type
             == crate::config::AverageCostCalcType::Item;
@@ -365,7 +364,7 @@ fn is_fixed_average_outbound(ledger: &Ledger, entry: &ItemLedgerEntry) -> bool {
 }
 
 fn check_closed_buckets(ledger: &Ledger, found: &mut Violations) {
-    type Bucket = (u32, Option<LocationId>, Option<Code>);
+    type Bucket = ValuationBucket;
     let mut buckets: BTreeMap<Bucket, (bool, Decimal, Vec<u64>)> = BTreeMap::new();
     for entry in ledger.item_ledger_entries() {
         let bucket = buckets.entry(valuation_bucket(ledger, entry)).or_insert((
@@ -397,10 +396,8 @@ fn check_closed_buckets(ledger: &Ledger, found: &mut Violations) {
 /// average × their quantity by less than the precision (the carried residual).
 fn check_average_cost(ledger: &Ledger, found: &mut Violations) {
     let setup = &ledger.config().inventory_setup;
-    let mut periods: BTreeMap<
-        ((u32, Option<LocationId>, Option<Code>), chrono::NaiveDate),
-        Vec<&ItemLedgerEntry>,
-    > = BTreeMap::new();
+    let mut periods: BTreeMap<(ValuationBucket, chrono::NaiveDate), Vec<&ItemLedgerEntry>> =
+        BTreeMap::new();
     for entry in ledger.item_ledger_entries() {
         if is_average_outbound(ledger, entry) {
             let date = ledger
@@ -429,7 +426,7 @@ fn is_average_outbound(ledger: &Ledger, entry: &ItemLedgerEntry) -> bool {
 
 fn check_average_period(
     ledger: &Ledger,
-    bucket: &(u32, Option<LocationId>, Option<Code>),
+    bucket: &ValuationBucket,
     end: chrono::NaiveDate,
     drawn: &[&ItemLedgerEntry],
     found: &mut Violations,
