@@ -17,6 +17,7 @@
 mod applied;
 mod average;
 mod entries;
+pub mod invariants;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
