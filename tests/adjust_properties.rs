@@ -71,30 +71,8 @@ fn broken(books: &Books) -> Vec<String> {
         .iter()
         .map(ToString::to_string)
         .collect();
-    let settled = check_after_settle(books).into_iter();
-    let settled = settled.filter(|violation| !is_known_failure(books, violation));
-    found.extend(settled.map(|violation| violation.to_string()));
+    found.extend(check_after_settle(books).iter().map(ToString::to_string));
     found
-}
-
-/// FIXME(engine): known failure, see `known_failures.rs`: under calc type Item, a transfer of an
-/// Average item drawn after the period's pool is empty keeps its provisional cost (invariant 11).
-/// Only that shape is excused here; `internal_transfer_after_the_pool_is_drawn_keeps_its_provisional_cost`
-/// fails as soon as the engine is fixed, so this filter is then removed.
-fn is_known_failure(books: &Books, violation: &InvariantViolation) -> bool {
-    let ledger = &books.ledger;
-    let item_calc =
-        ledger.config().inventory_setup.average_cost_calc_type == AverageCostCalcType::Item;
-    let outbound = violation
-        .message
-        .split("outbound entry ")
-        .nth(1)
-        .and_then(|rest| rest.split(' ').next())
-        .and_then(|no| no.parse::<u64>().ok())
-        .and_then(|no| ledger.item_ledger_entry(no));
-    violation.invariant == 11
-        && item_calc
-        && outbound.is_some_and(|entry| entry.entry_type == ItemLedgerEntryType::Transfer)
 }
 
 /// The entries whose final cost differs between two runs, with both figures.
@@ -152,15 +130,14 @@ proptest! {
     /// revaluations and adjustments; every outbound ends valued from its sources.
     #[test]
     fn random_histories_settle_consistently(setup in setup_strategy(), steps in steps_strategy(40)) {
-        let history = build_history(setup, &steps, Features { unit_cost_valued: false, average_negative_inventory: false });
+        let history = build_history(setup, &steps, Features { unit_cost_valued: false, average_negative_inventory: true });
         if let Err(failure) = check_history(&history) {
             prop_assert!(false, "{failure}\n{history:?}");
         }
     }
 }
 
-// ----- known engine failures (FIXME(engine)): each asserts today's wrong figure, so it fails
-// ----- as soon as the engine is fixed; then flip it and drop the generator restriction.
+// ----- regressions: histories the property test found, each once an engine defect ----------
 
 fn known_failure_history(
     calc_type: AverageCostCalcType,
@@ -228,14 +205,12 @@ fn cost_of(books: &Books, entry_no: u64) -> Decimal {
     books.ledger.cost_of_entry(entry_no).0
 }
 
-/// FIXME(engine): calc type Item, one day: buy 1 @10.00 at BLUE (1), sell 1 at RED (2, negative),
-/// transfer BLUE→RED (3 out, 4 in, fills 2), freight 5.00 on 1. The day's average is 15.00, and
-/// the sale gets it, but the transfer (drawn after the sale, entry order) finds the pool empty and
-/// keeps its provisional −10.00 (spec §5.6: every average outbound of the period gets the
-/// average; internal transfers do not draw from the pool, so its emptiness is irrelevant).
-/// Value sits at zero stock per location: BLUE +5.00, RED −5.00. Invariant 11.
+/// Calc type Item, one day: buy 1 @10.00 at BLUE (1), sell 1 at RED (2, negative), transfer
+/// BLUE→RED (3 out, 4 in, fills 2), freight 5.00 on 1. The day's average is 15.00 for the sale
+/// and for the transfer, although the sale, drawn first, empties the pool: a transfer inside the
+/// pool takes the period's average without drawing. (Was: the transfer kept −10.00.)
 #[test]
-fn internal_transfer_after_the_pool_is_drawn_keeps_its_provisional_cost() {
+fn internal_transfer_after_the_pool_is_drawn_takes_the_period_average() {
     let transfer = JournalLineKind::Transfer {
         item: "AVG".into(),
         from_location: "BLUE".into(),
@@ -259,23 +234,18 @@ fn internal_transfer_after_the_pool_is_drawn_keeps_its_provisional_cost() {
     );
     let books = settle(&history, false, &RoleAccounts::new());
     assert_eq!(cost_of(&books, 2), Decimal::from(-15));
-    assert_eq!(
-        cost_of(&books, 3),
-        Decimal::from(-10),
-        "fixed? then the transfer costs -15: flip this test"
-    );
-    assert!(check_after_settle(&books).iter().any(|v| v.invariant == 11));
+    assert_eq!(cost_of(&books, 3), Decimal::from(-15));
+    assert_eq!(cost_of(&books, 4), Decimal::from(15));
+    assert!(check_after_settle(&books).is_empty());
 }
 
-/// FIXME(engine): calc type Item, period Month. 02-07 sell 2 at RED (1, open), 02-11 buy 1
-/// @5.01 at GREEN (2), 02-15 sell 1 at GREEN (3), 02-16 freight 1.00 on 2; adjust; 03-02 buy 2 @11.11 at RED
-/// fills 1 and moves its valuation date forward. Adjusting after the first batch, sale 1 drains
-/// the pool so sale 3 keeps its provisional cost; when 1 later leaves the period, the period it
-/// left is not adjusted again (its entry point is not reset), so 3 stays at its provisional −5.01 where
-/// adjusting once at the end gives the February average −6.01. Open outbounds should not draw from the pool (spec §5.6
-/// exclusions). Invariants 11 and 25.
+/// Calc type Item, period Month. 02-07 sell 2 at RED (1, open), 02-11 buy 1 @5.01 at GREEN (2),
+/// 02-15 sell 1 at GREEN (3), 02-16 freight 1.00 on 2; adjust; 03-02 buy 2 at RED fills 1 and moves
+/// its valuation date forward. An open outbound neither feeds nor drains the pool (spec §5.6), so
+/// sale 3 gets the February average −6.01 whether adjustment runs after every batch or once.
+/// (Was: adjusting after the first batch left 3 at −5.01.)
 #[test]
-fn average_negative_inventory_filled_in_a_later_period_is_not_revalued() {
+fn average_negative_inventory_waits_for_its_source() {
     let freight = JournalLineKind::ItemCharge {
         item_charge_no: "FREIGHT".into(),
         amount: Decimal::ONE,
@@ -297,22 +267,18 @@ fn average_negative_inventory_filled_in_a_later_period_is_not_revalued() {
     let once = settle(&history, false, &RoleAccounts::new());
     let every = settle(&history, true, &RoleAccounts::new());
     assert_eq!(cost_of(&once, 3), Decimal::new(-601, 2));
-    assert_eq!(cost_of(&every, 3), Decimal::new(-501, 2));
-    assert_ne!(
-        cost_of(&every, 3),
-        cost_of(&once, 3),
-        "fixed? then invariant 25 holds here: flip this test"
-    );
+    assert_eq!(cost_of(&every, 3), Decimal::new(-601, 2));
+    assert_eq!(costs(&once), costs(&every));
 }
 
-/// FIXME(engine): calc type Item, period Month. 02-01 buy 1 @5.00 at BLUE (1), transfer BLUE→RED
-/// (2, 3), buy 1 @5.01 at BLUE (4); then a negative adjustment at RED applied to the transfer
-/// receipt 3 (5). The fixed-applied outbound stays in the pool while its inbound (an internal
-/// transfer leg) is left out, so the transfer's average depends on itself: x = −(10.01 + x),
-/// fixed point −5.005. Each pass flips between −5.00 and −5.01; the final figure depends on how
-/// many passes ran. Spec §5.6 excludes "entries on the outbound's own cost-application chain".
+/// Calc type Item, period Month. 02-01 buy 1 @5.00 at BLUE (1), transfer BLUE→RED (2, 3), buy 1
+/// @5.01 at BLUE (4); then a negative adjustment at RED applied to the transfer receipt 3 (5). The
+/// fixed-applied outbound leaves the pool with the transfer receipt it applies to (spec §5.6:
+/// "entries on the outbound's own cost-application chain"), so the transfer takes the average
+/// 5.005 → −5.01 and the write-off follows it, however often adjustment runs. (Was: the figure
+/// flipped between −5.00 and −5.01 on every pass.)
 #[test]
-fn fixed_application_to_an_average_transfer_receipt_oscillates() {
+fn fixed_application_to_an_average_transfer_receipt_is_stable() {
     let transfer = JournalLineKind::Transfer {
         item: "AVG".into(),
         from_location: "BLUE".into(),
@@ -339,9 +305,7 @@ fn fixed_application_to_an_average_transfer_receipt_oscillates() {
     );
     let once = settle(&history, false, &RoleAccounts::new());
     let every = settle(&history, true, &RoleAccounts::new());
-    assert_ne!(
-        cost_of(&once, 2),
-        cost_of(&every, 2),
-        "fixed? then invariant 25 holds here: flip this test"
-    );
+    assert_eq!(cost_of(&once, 2), Decimal::new(-501, 2));
+    assert_eq!(cost_of(&once, 5), Decimal::new(-501, 2));
+    assert_eq!(costs(&once), costs(&every));
 }

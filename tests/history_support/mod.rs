@@ -216,8 +216,7 @@ pub struct Features {
     /// whose cost therefore depends on when adjustment last ran.
     pub unit_cost_valued: bool,
     /// Outbound entries of Average items that take more than is on hand (left open until a
-    /// later inbound fills them). FIXME(engine): off in the main property, see
-    /// `average_negative_inventory_filled_in_a_later_period_is_not_revalued`.
+    /// later inbound fills them); see `average_negative_inventory_waits_for_its_source`.
     pub average_negative_inventory: bool,
 }
 
@@ -672,10 +671,6 @@ impl Builder {
     fn negative_adjust(&mut self, pick: u8, quantity: u8, fixed: bool) -> Option<JournalLine> {
         let source = Self::pick(&self.open_inbounds(), pick)?;
         let is_average = self.ledger.item(source.item).costing_method == CostingMethod::Average;
-        if fixed && is_average && source.entry_type == ItemLedgerEntryType::Transfer {
-            // FIXME(engine): see `fixed_application_to_an_average_transfer_receipt_oscillates`.
-            return None;
-        }
         let serial = source.serial_no.as_ref().map(|s| s.to_string());
         let quantity = if fixed || serial.is_some() {
             Decimal::from(quantity).min(source.remaining_quantity)
