@@ -11,5 +11,6 @@ pub mod journal;
 pub mod ledger;
 pub mod money;
 pub mod posting;
+pub mod recon;
 pub mod rules;
 pub mod scenario;
