@@ -69,7 +69,6 @@ impl std::fmt::Display for Cause {
 pub enum EntryRef {
     ValueEntry(u64),
     GlEntry(u64),
-    ItemLedgerEntry(u64),
     /// A line of the outside trial balance file.
     TrialBalanceLine(u64),
 }

@@ -75,6 +75,15 @@ pub fn parse_trial_balance(file: &str, text: &str) -> Result<TrialBalance, Trial
         if record.iter().all(str::is_empty) {
             continue;
         }
+        if record.len() != headers.len() {
+            let message = format!(
+                "the line has {} fields and the header {}; write balances with a decimal point \
+                 and no thousands separator",
+                record.len(),
+                headers.len()
+            );
+            return Err(error(line, "record", message));
+        }
         let account_no = field(0).to_string();
         if account_no.is_empty() {
             return Err(error(line, "account", "the account number is empty".into()));
