@@ -4,6 +4,7 @@
 //! Exit status: 0 success, 1 the command ran and found failures, 2 usage or input error.
 //! New commands (`post`, `rules check`...) are added as a variant of [`Cli`] plus a file here.
 
+mod reconcile;
 mod rules;
 mod scenario;
 
@@ -41,6 +42,8 @@ pub enum Cli {
     /// Account rules: check a rule set against the configuration and chart of accounts
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Inventory - G/L reconciliation of journals replayed in memory (exit 2 when not reconciled)
+    Reconcile(reconcile::ReconcileArgs),
 }
 
 /// `stockpost rules ...`
@@ -56,5 +59,6 @@ pub fn run() -> ExitCode {
     match Cli::parse() {
         Cli::Scenario(command) => scenario::run(command),
         Cli::Rules(RulesCommand::Check(args)) => rules::run(&args),
+        Cli::Reconcile(args) => reconcile::run(&args),
     }
 }
