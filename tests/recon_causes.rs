@@ -601,3 +601,28 @@ fn location_and_account_filters_and_date_ranges() {
     assert_eq!(january.cells[0].general_ledger, d("-10"));
     assert!(january.is_reconciled());
 }
+
+#[test]
+fn mapped_accounts_that_allow_direct_posting_are_warned_about() {
+    let mut books = books(true, false);
+    post_journal(&mut books, vec![purchase("2020-01-10", "FIFO", "1", "10")]);
+    let chart = stockpost::chart::ChartOfAccounts::parse(
+        "accounts.toml",
+        "[[account]]\nno = \"inventory\"\nname = \"Inventory\"\ntype = \"asset\"\n\n\
+         [[account]]\nno = \"direct_cost_applied\"\nname = \"DCA\"\ntype = \"expense\"\n\
+         direct_posting_allowed = false\n",
+    )
+    .expect("chart parses");
+    let filter = ReportFilter {
+        chart: Some(chart),
+        ..ReportFilter::default()
+    };
+    let report = report(&books, &RoleAccounts::new(), &filter);
+    assert_eq!(
+        report.warnings,
+        [
+            "account inventory (inventory) allows direct posting: manual journals can reach it \
+          without the sub-ledger; pass the real G/L's trial balance to find them"
+        ]
+    );
+}

@@ -123,6 +123,7 @@ fn reconcile(args: &ReconcileArgs) -> Result<ReconciliationReport, String> {
         location: args.location.clone(),
         account_no: args.account.clone(),
         trial_balance,
+        chart: Some(chart),
     };
     Ok(state.report(&books, &accounts, &filter))
 }

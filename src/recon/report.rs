@@ -10,6 +10,7 @@ use super::period::Period;
 use super::state::{ReconciliationState, Sums};
 use super::trial_balance::TrialBalance;
 use crate::books::Books;
+use crate::chart::ChartOfAccounts;
 use crate::glpost::AccountResolver;
 use crate::ledger::Code;
 use crate::rules::AccountRole;
@@ -138,6 +139,9 @@ pub struct ReportFilter {
     pub account_no: Option<String>,
     /// The real G/L's balances, compared with stockpost's G/L (direct postings).
     pub trial_balance: Option<TrialBalance>,
+    /// The chart of accounts: mapped accounts that allow direct posting are warned about
+    /// (manual journals can reach them without the sub-ledger, spec §8.4).
+    pub chart: Option<ChartOfAccounts>,
 }
 
 impl ReportFilter {
@@ -286,6 +290,9 @@ impl ReconciliationState {
                     .to_string(),
             );
         }
+        if let Some(chart) = &filter.chart {
+            warnings.extend(self.direct_posting_warnings(chart));
+        }
         let cells: Vec<ReconciliationCell> = cells
             .into_iter()
             .map(|(key, cell)| cell.finish(key))
@@ -343,6 +350,25 @@ impl ReconciliationState {
             .and_then(|account_no| self.mapped_roles.get(account_no))
             .map(|roles| roles.iter().copied().collect())
             .unwrap_or_default()
+    }
+
+    fn direct_posting_warnings(&self, chart: &ChartOfAccounts) -> Vec<String> {
+        self.mapped_roles
+            .iter()
+            .filter(|(account_no, _)| {
+                chart
+                    .account(account_no)
+                    .is_some_and(|account| account.direct_posting_allowed)
+            })
+            .map(|(account_no, roles)| {
+                let roles: Vec<&str> = roles.iter().map(|role| role.name()).collect();
+                format!(
+                    "account {account_no} ({}) allows direct posting: manual journals can reach \
+                     it without the sub-ledger; pass the real G/L's trial balance to find them",
+                    roles.join(", ")
+                )
+            })
+            .collect()
     }
 
     fn shared_accounts(&self) -> Vec<SharedAccount> {
