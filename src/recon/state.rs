@@ -16,7 +16,7 @@ use super::projection::{part_amount, part_posted, project_value_entry};
 use super::report::CellKey;
 use crate::books::Books;
 use crate::glpost::{AccountResolver, CostPart, GlEntry};
-use crate::ledger::{Code, Ledger, ValueEntry};
+use crate::ledger::{Code, Ledger, LocationId, ValueEntry};
 use crate::rules::AccountRole;
 
 /// How far a state has read the books: the lengths of the entry tables it has folded in.
@@ -86,6 +86,30 @@ pub struct ReconciliationState {
     /// The roles each account is mapped to (by the resolver or by a G/L entry's role).
     pub(crate) mapped_roles: BTreeMap<Code, BTreeSet<AccountRole>>,
     pub(crate) moved_adjustments: Vec<MovedAdjustment>,
+    locations: LocationCodes,
+}
+
+/// Location codes as shared strings, by location id, so that folding an entry in does not
+/// allocate one. A cache: two states with the same figures are equal whatever it holds.
+#[derive(Debug, Clone, Default)]
+struct LocationCodes(Vec<Option<Code>>);
+
+impl PartialEq for LocationCodes {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl LocationCodes {
+    fn code(&mut self, ledger: &Ledger, location: LocationId) -> Code {
+        let index = location.0 as usize;
+        if self.0.len() <= index {
+            self.0.resize(index + 1, None);
+        }
+        self.0[index]
+            .get_or_insert_with(|| Arc::from(ledger.location_code(location)))
+            .clone()
+    }
 }
 
 impl ReconciliationState {
@@ -136,8 +160,9 @@ impl ReconciliationState {
         expected_posting: bool,
     ) {
         let date = entry.posting_date;
+        let location = self.locations.code(ledger, entry.location);
         for (share, amount) in project_value_entry(entry, |part| part_amount(entry, part)) {
-            let key = value_entry_cell(ledger, entry, share.role, accounts);
+            let key = cell_of(ledger, entry, share.role, accounts, location.clone());
             self.map_account(&key);
             if share.part == CostPart::Expected && !expected_posting {
                 let unposted = part_amount(entry, share.part) - part_posted(entry, share.part);
@@ -180,7 +205,7 @@ impl ReconciliationState {
     ) {
         let (location, inventory_posting_group) = match value_entry {
             Some(value_entry) => (
-                Arc::from(ledger.location_code(value_entry.location)),
+                self.locations.code(ledger, value_entry.location),
                 value_entry.inventory_posting_group.clone(),
             ),
             None => (ledger.blank_code(), ledger.blank_code()),
@@ -203,7 +228,8 @@ impl ReconciliationState {
         let Some(value_entry) = value_entry else {
             return;
         };
-        let current = value_entry_cell(ledger, value_entry, entry.account_role, accounts);
+        let location = key.location.clone();
+        let current = cell_of(ledger, value_entry, entry.account_role, accounts, location);
         if current.account_no != key.account_no {
             let (no, amount) = (entry.entry_no, entry.amount);
             add(&mut self.rule_change, key, date, amount, no);
@@ -229,13 +255,24 @@ pub(crate) fn value_entry_cell(
     role: AccountRole,
     accounts: &dyn AccountResolver,
 ) -> CellKey {
+    let location = Arc::from(ledger.location_code(entry.location));
+    cell_of(ledger, entry, role, accounts, location)
+}
+
+fn cell_of(
+    ledger: &Ledger,
+    entry: &ValueEntry,
+    role: AccountRole,
+    accounts: &dyn AccountResolver,
+    location: Code,
+) -> CellKey {
     CellKey {
         role,
         account_no: accounts
             .account(ledger, entry, role)
             .ok()
             .map(|resolved| resolved.account_no),
-        location: Arc::from(ledger.location_code(entry.location)),
+        location,
         inventory_posting_group: entry.inventory_posting_group.clone(),
     }
 }
