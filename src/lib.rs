@@ -12,6 +12,7 @@ pub mod journal;
 pub mod ledger;
 pub mod money;
 pub mod posting;
+pub mod recon;
 pub mod report;
 pub mod rules;
 pub mod scenario;

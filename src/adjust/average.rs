@@ -86,27 +86,40 @@ impl Adjuster<'_> {
     }
 
     /// Walks the periods of one bucket from `from` on, drawing each period's average outbounds.
-    fn value_bucket(&mut self, bucket: &AverageBucket, members: &[ItemLedgerEntry], from: NaiveDate) -> bool {
+    fn value_bucket(
+        &mut self,
+        bucket: &AverageBucket,
+        members: &[ItemLedgerEntry],
+        from: NaiveDate,
+    ) -> bool {
         let plan = self.plan_bucket(bucket, members, from);
         let mut changed = false;
         let (mut pool_quantity, mut pool_cost) = (Decimal::ZERO, Decimal::ZERO);
         let mut arrivals = plan.arrivals.into_iter().peekable();
         for (period_end, outbounds) in plan.periods {
-            while let Some((_, (quantity, cost))) = arrivals.next_if(|(date, _)| *date <= period_end) {
+            while let Some((_, (quantity, cost))) =
+                arrivals.next_if(|(date, _)| *date <= period_end)
+            {
                 pool_quantity += quantity;
                 pool_cost += cost;
             }
             // Drawing at the average keeps the average: transfers inside the pool take the
             // period's average as it stood before the first draw, even if the pool runs dry.
-            let Some(period_average) = (pool_quantity > Decimal::ZERO).then(|| pool_cost / pool_quantity) else {
+            let Some(period_average) =
+                (pool_quantity > Decimal::ZERO).then(|| pool_cost / pool_quantity)
+            else {
                 continue;
             };
             let mut residual = Decimal::ZERO;
             for outbound in outbounds {
                 let new_cost = match outbound.kind {
-                    DrawKind::InternalTransfer => self.rounding.amount(period_average * outbound.quantity),
+                    DrawKind::InternalTransfer => {
+                        self.rounding.amount(period_average * outbound.quantity)
+                    }
                     DrawKind::FixedToTransferReceipt { receipt } => {
-                        let Some(cost) = self.linked_cost(receipt, outbound.quantity) else { continue };
+                        let Some(cost) = self.linked_cost(receipt, outbound.quantity) else {
+                            continue;
+                        };
                         pool_cost += cost;
                         pool_quantity += outbound.quantity;
                         cost
@@ -131,7 +144,12 @@ impl Adjuster<'_> {
     }
 
     /// Sorts the members of a bucket into what is drawn per period and what arrives when.
-    fn plan_bucket(&self, bucket: &AverageBucket, members: &[ItemLedgerEntry], from: NaiveDate) -> BucketPlan {
+    fn plan_bucket(
+        &self,
+        bucket: &AverageBucket,
+        members: &[ItemLedgerEntry],
+        from: NaiveDate,
+    ) -> BucketPlan {
         let whole_item = bucket.location.is_none();
         let left_out: BTreeSet<u64> = members
             .iter()
@@ -145,10 +163,17 @@ impl Adjuster<'_> {
                 continue;
             }
             let period_end = self.period_end(self.valuation_date(entry.entry_no));
-            let fixed_to_receipt = entry.applies_to_entry.filter(|target| left_out.contains(target));
+            let fixed_to_receipt = entry
+                .applies_to_entry
+                .filter(|target| left_out.contains(target));
             let kind = match fixed_to_receipt {
-                Some(receipt) if entry.quantity < Decimal::ZERO => Some(DrawKind::FixedToTransferReceipt { receipt }),
-                _ if self.is_average_outbound(entry) && whole_item && entry.entry_type == ItemLedgerEntryType::Transfer => {
+                Some(receipt) if entry.quantity < Decimal::ZERO => {
+                    Some(DrawKind::FixedToTransferReceipt { receipt })
+                }
+                _ if self.is_average_outbound(entry)
+                    && whole_item
+                    && entry.entry_type == ItemLedgerEntryType::Transfer =>
+                {
                     Some(DrawKind::InternalTransfer)
                 }
                 _ if self.is_average_outbound(entry) => Some(DrawKind::Average),
@@ -156,7 +181,11 @@ impl Adjuster<'_> {
             };
             if let Some(kind) = kind {
                 if period_end >= from {
-                    let drawn = DrawnOutbound { entry_no: entry.entry_no, quantity: entry.quantity, kind };
+                    let drawn = DrawnOutbound {
+                        entry_no: entry.entry_no,
+                        quantity: entry.quantity,
+                        kind,
+                    };
                     plan.periods.entry(period_end).or_default().push(drawn);
                     continue;
                 }
@@ -186,7 +215,10 @@ impl Adjuster<'_> {
     /// The cost of `quantity` (negative) taken from an inbound entry at its exact cost.
     fn linked_cost(&self, inbound_no: u64, quantity: Decimal) -> Option<Decimal> {
         let inbound = self.ledger.item_ledger_entry(inbound_no)?;
-        Some(self.rounding.amount(self.entry_cost(inbound_no) * quantity / inbound.quantity))
+        Some(
+            self.rounding
+                .amount(self.entry_cost(inbound_no) * quantity / inbound.quantity),
+        )
     }
 
     /// Entries that neither feed the pool nor are drawn from it: open average outbounds (negative
@@ -194,8 +226,9 @@ impl Adjuster<'_> {
     /// transfer (the outbound leg is valued at the average and carries its cost to it).
     fn left_out_of_pool(&self, entry: &ItemLedgerEntry, whole_item: bool) -> bool {
         let open_average_outbound = self.is_average_outbound(entry) && entry.is_open();
-        let transfer_receipt =
-            whole_item && entry.entry_type == ItemLedgerEntryType::Transfer && entry.quantity > Decimal::ZERO;
+        let transfer_receipt = whole_item
+            && entry.entry_type == ItemLedgerEntryType::Transfer
+            && entry.quantity > Decimal::ZERO;
         open_average_outbound || transfer_receipt
     }
 
@@ -212,8 +245,14 @@ impl Adjuster<'_> {
         for _ in 0..=members.len() {
             let found: Vec<u64> = members
                 .iter()
-                .filter(|entry| !followers.contains(&entry.entry_no) && !sources.contains(&entry.entry_no))
-                .filter(|entry| entry.applies_to_entry.is_some_and(|linked| sources.contains(&linked)))
+                .filter(|entry| {
+                    !followers.contains(&entry.entry_no) && !sources.contains(&entry.entry_no)
+                })
+                .filter(|entry| {
+                    entry
+                        .applies_to_entry
+                        .is_some_and(|linked| sources.contains(&linked))
+                })
                 .map(|entry| entry.entry_no)
                 .collect();
             if found.is_empty() {

@@ -11,6 +11,7 @@ mod explain;
 mod failure;
 mod inputs;
 mod post;
+mod reconcile;
 mod replay;
 mod rules;
 mod scenario;
@@ -67,6 +68,8 @@ pub enum Cli {
     /// Account rules: check a rule set against the configuration and chart of accounts
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Inventory - G/L reconciliation of journals replayed in memory (exit 2 when not reconciled)
+    Reconcile(reconcile::ReconcileArgs),
 }
 
 /// `stockpost rules ...`
@@ -86,5 +89,6 @@ pub fn run() -> ExitCode {
         Cli::Entries(args) => entries::run(&args),
         Cli::Scenario(command) => scenario::run(command),
         Cli::Rules(RulesCommand::Check(args)) => rules::run(&args),
+        Cli::Reconcile(args) => reconcile::run(&args),
     }
 }
