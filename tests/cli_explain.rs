@@ -78,7 +78,7 @@ Item ledger entry 1
 
 #[test]
 fn explain_an_adjustment_entry_names_the_adjustment_run_and_the_original_line() {
-    let chain = json(&stockpost(&["explain", "gl", "784", "--format", "json"]));
+    let chain = json(&stockpost(&["explain", "gl", "742", "--format", "json"]));
     assert_eq!(chain["register_source"], "cost adjustment");
     let link = &chain["value_entries"][0];
     assert_eq!(link["value_entry"]["adjustment"], true);
@@ -92,11 +92,11 @@ fn explain_an_adjustment_entry_names_the_adjustment_run_and_the_original_line() 
 
 #[test]
 fn explain_an_unknown_entry_exits_2_with_the_range() {
-    let output = stockpost(&["explain", "gl", "785"]);
+    let output = stockpost(&["explain", "gl", "743"]);
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&output.stderr),
-        "error: there is no G/L entry 785: the replay created G/L entries 1 to 784\n  \
+        "error: there is no G/L entry 743: the replay created G/L entries 1 to 742\n  \
          list them with `stockpost entries gl` (same journals and options)\n"
     );
 }
@@ -180,7 +180,7 @@ fn entries_lists_one_table_filtered_by_item() {
     assert!(!accounts.contains("1200"), "{gl}");
 
     let all = stdout(&stockpost(&["entries", "value", "--format", "csv"]));
-    assert_eq!(all.lines().count(), 1 + 376);
+    assert_eq!(all.lines().count(), 1 + 355);
     let table = stdout(&stockpost(&["entries", "application", "--item", "1000"]));
     assert!(table.starts_with("entry_no  item_ledger_entry_no  inbound_item_entry_no"));
 }
