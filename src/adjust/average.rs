@@ -53,6 +53,10 @@ struct BucketPlan {
     periods: BTreeMap<NaiveDate, Vec<DrawnOutbound>>,
     /// Quantity and cost that enter the pool on each date.
     arrivals: BTreeMap<NaiveDate, (Decimal, Decimal)>,
+    /// Entries whose cost follows a drawn outbound (its exact-cost returns, outbounds fixed to
+    /// those...): they join the pool right after that outbound is drawn, so the outbound's own
+    /// chain is left out of its average (spec §5.6) but not out of the others'.
+    followers: BTreeMap<u64, Vec<u64>>,
 }
 
 impl Adjuster<'_> {
@@ -103,41 +107,107 @@ impl Adjuster<'_> {
                 pool_quantity += quantity;
                 pool_cost += cost;
             }
-            // Drawing at the average keeps the average: transfers inside the pool take the
-            // period's average as it stood before the first draw, even if the pool runs dry.
-            let Some(period_average) =
-                (pool_quantity > Decimal::ZERO).then(|| pool_cost / pool_quantity)
-            else {
+            changed |= self.value_period(
+                outbounds,
+                &plan.followers,
+                period_end,
+                &mut pool_quantity,
+                &mut pool_cost,
+            );
+        }
+        changed
+    }
+
+    /// Values one period's outbounds against the pool as it stands at the period's end:
+    /// transfers inside the pool first, at the period's average; then the outbounds fixed to
+    /// their receipts leave the pool as a pair (spec §5.6); then the average outbounds are drawn
+    /// in entry order, each rounding residual carried to the next.
+    fn value_period(
+        &mut self,
+        outbounds: Vec<DrawnOutbound>,
+        followers: &BTreeMap<u64, Vec<u64>>,
+        period_end: NaiveDate,
+        pool_quantity: &mut Decimal,
+        pool_cost: &mut Decimal,
+    ) -> bool {
+        // Pairs whose receipt was valued in an earlier period leave the base before the average
+        // is taken; those of this period's transfers once the transfers have their cost.
+        let (earlier_pairs, same_period_pairs): (Vec<&DrawnOutbound>, Vec<&DrawnOutbound>) =
+            outbounds
+                .iter()
+                .filter(|outbound| matches!(outbound.kind, DrawKind::FixedToTransferReceipt { .. }))
+                .partition(|outbound| match outbound.kind {
+                    DrawKind::FixedToTransferReceipt { receipt } => {
+                        self.period_end(self.valuation_date(receipt)) < period_end
+                    }
+                    _ => false,
+                });
+        self.remove_pairs(&earlier_pairs, pool_quantity, pool_cost);
+        if *pool_quantity <= Decimal::ZERO {
+            return false;
+        }
+        let period_average = *pool_cost / *pool_quantity;
+        let mut valued: Vec<(u64, Decimal)> = Vec::with_capacity(outbounds.len());
+        let mut transfer_residual = Decimal::ZERO;
+        for outbound in outbounds
+            .iter()
+            .filter(|o| o.kind == DrawKind::InternalTransfer)
+        {
+            let raw = period_average * outbound.quantity + transfer_residual;
+            let new_cost = self.rounding.amount(raw);
+            transfer_residual = raw - new_cost;
+            valued.push((outbound.entry_no, new_cost));
+        }
+        let mut changed = self.apply_average_costs(&valued);
+        self.remove_pairs(&same_period_pairs, pool_quantity, pool_cost);
+        let mut residual = Decimal::ZERO;
+        for outbound in outbounds.iter().filter(|o| o.kind == DrawKind::Average) {
+            if *pool_quantity <= Decimal::ZERO {
+                break;
+            }
+            let raw = *pool_cost * outbound.quantity / *pool_quantity + residual;
+            let new_cost = self.rounding.amount(raw);
+            residual = raw - new_cost;
+            *pool_cost += new_cost;
+            *pool_quantity += outbound.quantity;
+            changed |= self.apply_average_costs(&[(outbound.entry_no, new_cost)]);
+            for &follower in followers.get(&outbound.entry_no).into_iter().flatten() {
+                for value in self.ledger.value_entries_of(follower) {
+                    if value.valuation_date <= period_end {
+                        *pool_quantity += value.item_ledger_entry_quantity;
+                        *pool_cost += value.cost_amount_actual + value.cost_amount_expected;
+                    }
+                }
+            }
+        }
+        changed
+    }
+
+    /// Takes outbounds fixed to internal transfer receipts out of the pool at the receipts' cost.
+    fn remove_pairs(
+        &self,
+        pairs: &[&DrawnOutbound],
+        pool_quantity: &mut Decimal,
+        pool_cost: &mut Decimal,
+    ) {
+        for outbound in pairs {
+            let DrawKind::FixedToTransferReceipt { receipt } = outbound.kind else {
                 continue;
             };
-            let mut residual = Decimal::ZERO;
-            for outbound in outbounds {
-                let new_cost = match outbound.kind {
-                    DrawKind::InternalTransfer => {
-                        self.rounding.amount(period_average * outbound.quantity)
-                    }
-                    DrawKind::FixedToTransferReceipt { receipt } => {
-                        let Some(cost) = self.linked_cost(receipt, outbound.quantity) else {
-                            continue;
-                        };
-                        pool_cost += cost;
-                        pool_quantity += outbound.quantity;
-                        cost
-                    }
-                    DrawKind::Average if pool_quantity > Decimal::ZERO => {
-                        let raw = pool_cost * outbound.quantity / pool_quantity + residual;
-                        let new_cost = self.rounding.amount(raw);
-                        residual = raw - new_cost;
-                        pool_cost += new_cost;
-                        pool_quantity += outbound.quantity;
-                        new_cost
-                    }
-                    DrawKind::Average => continue,
-                };
-                if self.set_entry_cost(outbound.entry_no, new_cost) {
-                    changed = true;
-                    self.forward_applied_cost(outbound.entry_no);
-                }
+            if let Some(cost) = self.linked_cost(receipt, outbound.quantity) {
+                *pool_cost += cost;
+                *pool_quantity += outbound.quantity;
+            }
+        }
+    }
+
+    /// Gives each entry its new cost and forwards it along its cost applications.
+    fn apply_average_costs(&mut self, costs: &[(u64, Decimal)]) -> bool {
+        let mut changed = false;
+        for &(entry_no, new_cost) in costs {
+            if self.set_entry_cost(entry_no, new_cost) {
+                changed = true;
+                self.forward_applied_cost(entry_no);
             }
         }
         changed
@@ -156,10 +226,25 @@ impl Adjuster<'_> {
             .filter(|entry| self.left_out_of_pool(entry, whole_item))
             .map(|entry| entry.entry_no)
             .collect();
-        let followers = self.cost_followers(members);
         let mut plan = BucketPlan::default();
+        let drawn_sources: BTreeSet<u64> = members
+            .iter()
+            .filter(|entry| {
+                self.is_average_outbound(entry)
+                    && !left_out.contains(&entry.entry_no)
+                    && self.period_end(self.valuation_date(entry.entry_no)) >= from
+            })
+            .map(|entry| entry.entry_no)
+            .collect();
+        plan.followers = self.cost_followers(members, &drawn_sources);
+        // A follower valued in a later period than its outbound simply arrives on its date.
+        for (root, chain) in plan.followers.iter_mut() {
+            let root_period = self.period_end(self.valuation_date(*root));
+            chain.retain(|&follower| self.period_end(self.valuation_date(follower)) == root_period);
+        }
+        let following: BTreeSet<u64> = plan.followers.values().flatten().copied().collect();
         for entry in members {
-            if left_out.contains(&entry.entry_no) {
+            if left_out.contains(&entry.entry_no) || following.contains(&entry.entry_no) {
                 continue;
             }
             let period_end = self.period_end(self.valuation_date(entry.entry_no));
@@ -193,18 +278,8 @@ impl Adjuster<'_> {
                     continue;
                 }
             }
-            // Entries whose cost comes from an average outbound of this bucket (a return that
-            // reverses it exactly, an outbound fixed to that return...) join the pool only after
-            // their period is valued, or the outbound's average would depend on itself.
-            let follows_drawn = followers.contains(&entry.entry_no);
             for value in self.ledger.value_entries_of(entry.entry_no) {
-                let date = if follows_drawn {
-                    let end = self.period_end(value.valuation_date);
-                    end.succ_opt().unwrap_or(end)
-                } else {
-                    value.valuation_date
-                };
-                let arrival = plan.arrivals.entry(date).or_default();
+                let arrival = plan.arrivals.entry(value.valuation_date).or_default();
                 arrival.0 += value.item_ledger_entry_quantity;
                 arrival.1 += value.cost_amount_actual + value.cost_amount_expected;
             }
@@ -232,34 +307,34 @@ impl Adjuster<'_> {
         open_average_outbound || transfer_receipt
     }
 
-    /// The members whose cost follows an average outbound of the bucket through fixed links:
-    /// exact-cost returns of it, outbounds fixed to those returns, their returns, and so on.
-    /// Bounded by the number of members: each round adds at least one or stops.
-    fn cost_followers(&self, members: &[ItemLedgerEntry]) -> BTreeSet<u64> {
-        let mut sources: BTreeSet<u64> = members
-            .iter()
-            .filter(|entry| self.is_average_outbound(entry))
-            .map(|entry| entry.entry_no)
-            .collect();
-        let mut followers = BTreeSet::new();
+    /// For each drawn outbound, the members whose cost follows it through fixed links: its
+    /// exact-cost returns, outbounds fixed to those returns, their returns, and so on. Bounded by
+    /// the number of members: each round adds at least one or stops.
+    fn cost_followers(
+        &self,
+        members: &[ItemLedgerEntry],
+        drawn: &BTreeSet<u64>,
+    ) -> BTreeMap<u64, Vec<u64>> {
+        let mut root_of: BTreeMap<u64, u64> = drawn.iter().map(|&no| (no, no)).collect();
+        let mut followers: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
         for _ in 0..=members.len() {
-            let found: Vec<u64> = members
+            let found: Vec<(u64, u64)> = members
                 .iter()
-                .filter(|entry| {
-                    !followers.contains(&entry.entry_no) && !sources.contains(&entry.entry_no)
-                })
-                .filter(|entry| {
-                    entry
+                .filter(|entry| !root_of.contains_key(&entry.entry_no))
+                .filter_map(|entry| {
+                    let root = entry
                         .applies_to_entry
-                        .is_some_and(|linked| sources.contains(&linked))
+                        .and_then(|linked| root_of.get(&linked))?;
+                    Some((entry.entry_no, *root))
                 })
-                .map(|entry| entry.entry_no)
                 .collect();
             if found.is_empty() {
                 break;
             }
-            followers.extend(found.iter().copied());
-            sources.extend(found);
+            for (entry_no, root) in found {
+                root_of.insert(entry_no, root);
+                followers.entry(root).or_default().push(entry_no);
+            }
         }
         followers
     }
