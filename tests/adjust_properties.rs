@@ -20,8 +20,7 @@ use stockpost::books::Books;
 use stockpost::config::AverageCostCalcType;
 use stockpost::glpost::{CostPostingMode, RoleAccounts};
 use stockpost::journal::{JournalLine, JournalLineKind};
-use stockpost::ledger::invariants::{check_sub_ledger, InvariantViolation};
-use stockpost::ledger::ItemLedgerEntryType;
+use stockpost::ledger::invariants::check_sub_ledger;
 use stockpost::posting::PostingContext;
 
 /// Σ (actual, expected) cost of every item ledger entry.

@@ -74,9 +74,9 @@ fn example_prints_valuation_trial_balance_and_adjustment_to_the_cent() {
         "3010   Tamper 58 mm                  MAIN           110      1375.00           0.00",
         "5000   Descaling agent 1 l           MAIN            55       363.00           0.00",
         "total                                                       23296.81        3273.00",
-        "1200        Handelswaren                            inventory              20961.64",
+        "1200        Handelswaren                            inventory              20961.65",
         "1201        Handelswaren (Interim)                  inventory_interim       3273.00",
-        "1205        Handelswaren Lager Frankreich           inventory               1972.17",
+        "1205        Handelswaren Lager Frankreich           inventory               1972.16",
         "1210        Rohstoffe                               inventory                363.00",
         "2005        Erhaltene, nicht fakturierte Waren      invt_accrual_interim   -3273.00",
         "4200        Handelswarenaufwand                     cogs                   40193.10",
@@ -176,7 +176,7 @@ fn example_csv_has_one_table_per_section() {
             "item,entries_adjusted,amount",
         ]
     );
-    assert!(text.contains("\n1205,Handelswaren Lager Frankreich,inventory,1972.17\n"));
+    assert!(text.contains("\n1205,Handelswaren Lager Frankreich,inventory,1972.16\n"));
 }
 
 #[test]

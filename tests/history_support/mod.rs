@@ -670,7 +670,6 @@ impl Builder {
 
     fn negative_adjust(&mut self, pick: u8, quantity: u8, fixed: bool) -> Option<JournalLine> {
         let source = Self::pick(&self.open_inbounds(), pick)?;
-        let is_average = self.ledger.item(source.item).costing_method == CostingMethod::Average;
         let serial = source.serial_no.as_ref().map(|s| s.to_string());
         let quantity = if fixed || serial.is_some() {
             Decimal::from(quantity).min(source.remaining_quantity)
