@@ -124,8 +124,8 @@ impl Adjuster<'_> {
         self.ledger.insert_value_entry(entry);
         self.ledger
             .update_item_cost_state(item, |state| state.inventory_cost += amount);
-        if let Some((key, cascade, whole_item)) = entry_point {
-            self.ledger.reset_entry_point(key, cascade, whole_item);
+        if let Some((key, cascade)) = entry_point {
+            self.ledger.reset_entry_point(key, cascade);
         }
         self.note_adjusted(item, amount);
     }

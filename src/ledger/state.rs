@@ -1,6 +1,7 @@
 //! [`Ledger`]: the entry tables, their indexes, per-item cost state and the undo log.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Bound;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -727,13 +728,9 @@ impl Ledger {
     }
 
     /// Sets an entry point to "not adjusted"; with `cascade`, every later point of the same
-    /// item (and, unless `whole_item`, the same location and variant) too (spec §1.4).
-    pub(crate) fn reset_entry_point(
-        &mut self,
-        key: EntryPointKey,
-        cascade: bool,
-        whole_item: bool,
-    ) {
+    /// bucket (item, location, variant; the whole item under calc type Item, whose points carry
+    /// the blank location) too (spec §1.4).
+    pub(crate) fn reset_entry_point(&mut self, key: EntryPointKey, cascade: bool) {
         let previous = self.entry_points.insert(key.clone(), false);
         if previous != Some(false) {
             self.undo
@@ -742,17 +739,17 @@ impl Ledger {
         if !cascade {
             return;
         }
+        // Points of the same item, location and variant are contiguous in key order (under calc
+        // type Item every point of the item has the blank location): the later ones are exactly
+        // this range, so the walk never leaves the bucket.
+        let last = EntryPointKey {
+            valuation_date: NaiveDate::MAX,
+            ..key.clone()
+        };
         let later: Vec<EntryPointKey> = self
             .entry_points
-            .range(key.clone()..)
-            .filter(|(other, adjusted)| {
-                **adjusted
-                    && other.item == key.item
-                    && other.valuation_date > key.valuation_date
-                    && (whole_item
-                        || (other.location == key.location
-                            && other.variant_code == key.variant_code))
-            })
+            .range((Bound::Excluded(key.clone()), Bound::Included(last)))
+            .filter(|(_, adjusted)| **adjusted)
             .map(|(other, _)| other.clone())
             .collect();
         for other in later {
@@ -761,11 +758,11 @@ impl Ledger {
         }
     }
 
-    /// The entry point a value entry resets, and whether the reset cascades to later points of
-    /// the whole item (`.2`) or of its location and variant: for Average items the end of its
-    /// average-cost period (blank location and variant under calc type Item), cascading; for
-    /// other items its own valuation date, not cascading (spec §1.4).
-    pub(crate) fn entry_point_of(&self, entry: &ValueEntry) -> (EntryPointKey, bool, bool) {
+    /// The entry point a value entry resets, and whether the reset cascades to the later points
+    /// of its bucket: for Average items the end of its average-cost period (blank location and
+    /// variant under calc type Item), cascading; for other items its own valuation date, not
+    /// cascading (spec §1.4).
+    pub(crate) fn entry_point_of(&self, entry: &ValueEntry) -> (EntryPointKey, bool) {
         let setup = &self.config.inventory_setup;
         if self.item(entry.item).costing_method != CostingMethod::Average {
             let key = EntryPointKey {
@@ -774,7 +771,7 @@ impl Ledger {
                 variant_code: entry.variant_code.clone(),
                 valuation_date: entry.valuation_date,
             };
-            return (key, false, false);
+            return (key, false);
         }
         let whole_item = setup.average_cost_calc_type == AverageCostCalcType::Item;
         let period_end = super::period::average_period_end(
@@ -796,7 +793,7 @@ impl Ledger {
             },
             valuation_date: period_end,
         };
-        (key, true, whole_item)
+        (key, true)
     }
 
     /// Marks every entry point of an item adjusted (end of a cost adjustment of the item).

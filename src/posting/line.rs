@@ -340,8 +340,8 @@ impl<'a> LinePosting<'a> {
                 state.allow_online_adjustment = false;
             }
         });
-        if let Some((key, cascade, whole_item)) = entry_point {
-            self.ledger.reset_entry_point(key, cascade, whole_item);
+        if let Some((key, cascade)) = entry_point {
+            self.ledger.reset_entry_point(key, cascade);
         }
         entry_no
     }
