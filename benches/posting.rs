@@ -1,9 +1,11 @@
 //! Posting throughput benchmark (issue 2, last "Done when" bullet; issue 3, benchmark bullet).
 //!
 //! Generates a deterministic year of postings as CSV in memory, then times, each phase on its own:
-//! CSV parsing, posting to the sub-ledger in one batch and in batches, and posting with the G/L
-//! (automatic cost posting through [`Books`] with [`RoleAccounts`]). Results go to stdout, one
-//! figure per line, ready to paste into `docs/performance.md`.
+//! CSV parsing, posting to the sub-ledger in one batch and in batches, posting with the G/L
+//! (automatic cost posting through [`Books`] with [`RoleAccounts`]) in one batch and in batches,
+//! and "post inventory cost to G/L" of a queue on its own. Results go to stdout, one figure per
+//! line, ready to paste into `docs/performance.md`. The phases are `ledger`, `ledger-batched`,
+//! `books`, `books-batched` and `gl-queue`; all run by default.
 //!
 //! ```text
 //! cargo bench --bench posting                      # 1,000,000 lines, all phases
@@ -25,7 +27,7 @@ use std::time::{Duration, Instant};
 
 use stockpost::books::Books;
 use stockpost::config::{CompanyConfig, CostingMethod};
-use stockpost::glpost::RoleAccounts;
+use stockpost::glpost::{CostPostingMode, RoleAccounts};
 use stockpost::journal::csv::parse_csv;
 use stockpost::journal::JournalLine;
 use stockpost::ledger::Ledger;
@@ -37,7 +39,13 @@ use generate::Journal;
 const TARGET_LINES_PER_SECOND: f64 = 500_000.0;
 
 /// The phases a run can time, in the order they run.
-const PHASES: [&str; 4] = ["ledger", "ledger-batched", "books", "books-batched"];
+const PHASES: [&str; 5] = [
+    "ledger",
+    "ledger-batched",
+    "books",
+    "books-batched",
+    "gl-queue",
+];
 
 struct Options {
     lines: usize,
@@ -160,7 +168,8 @@ fn run(options: &Options) -> Result<(), String> {
                 ledger_times[1] = Some(bench.ledger_phase(Some(options.batch_size))?)
             }
             "books" => bench.books_phase(None, ledger_times[0])?,
-            _ => bench.books_phase(Some(options.batch_size), ledger_times[1])?,
+            "books-batched" => bench.books_phase(Some(options.batch_size), ledger_times[1])?,
+            _ => bench.gl_queue_phase()?,
         }
     }
     Ok(())
@@ -238,10 +247,11 @@ impl Bench<'_> {
         self.check_entries(&label, ledger.item_ledger_entries().len() as u64)?;
         self.print_posting(&label, took);
         println!(
-            "{label} entries: {} item ledger, {} value, {} item application",
+            "{label} entries: {} item ledger, {} value, {} item application; {} average-cost entry points",
             thousands(ledger.item_ledger_entries().len() as u64),
             thousands(ledger.value_entries().len() as u64),
-            thousands(ledger.item_application_entries().len() as u64)
+            thousands(ledger.item_application_entries().len() as u64),
+            thousands(ledger.entry_points().len() as u64)
         );
         print_memory(&label, peak, rss_before, rss_after);
         Ok(took)
@@ -286,6 +296,44 @@ impl Bench<'_> {
             );
         }
         print_memory(&label, peak, rss_before, rss_after);
+        Ok(())
+    }
+
+    /// Automatic cost posting off: the journal posts in one batch and queues its value entries;
+    /// then "post inventory cost to G/L" posts the queue, timed on its own, so that the G/L
+    /// part is measured without the sub-ledger around it.
+    fn gl_queue_phase(&self) -> Result<(), String> {
+        let label = "[G/L from the queue]";
+        let mut config = self.config.clone();
+        config.inventory_setup.automatic_cost_posting = false;
+        let accounts = RoleAccounts::new();
+        let mut books = Books::new(config);
+        let started = Instant::now();
+        let posting = books
+            .post_journal(self.lines, self.context, &accounts)
+            .map_err(|e| format!("{label}: {e}"))?;
+        let queued = started.elapsed();
+        println!(
+            "{label} post and queue: {} ({} lines/s); {} value entries queued",
+            seconds(queued),
+            per_second(self.lines.len() as u64, queued),
+            thousands(posting.queued_value_entries)
+        );
+        let started = Instant::now();
+        let result = books.post_inventory_cost_to_gl(CostPostingMode::PerEntry, &accounts);
+        let took = started.elapsed();
+        if !result.skipped.is_empty() {
+            return Err(format!(
+                "{label}: {} value entries skipped",
+                result.skipped.len()
+            ));
+        }
+        println!(
+            "{label} post inventory cost to G/L: {} ({} value entries/s), {} G/L entries",
+            seconds(took),
+            per_second(result.posted_value_entries, took),
+            thousands(result.gl_entries_created)
+        );
         Ok(())
     }
 
