@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::ledger::{Code, DimensionSetId};
+use crate::ledger::{Code, CostEntryType, DimensionSetId, ItemId, ItemLedgerEntryType, Ledger};
 use crate::rules::AccountRole;
 
 /// Which rule chose a G/L entry's account: an auditor's answer to "why did this go to 1200?".
@@ -37,8 +37,49 @@ pub struct GlEntry {
     pub account_role: AccountRole,
     pub amount: Decimal,
     pub dimension_set: DimensionSetId,
-    pub description: String,
+    pub description: GlDescription,
     pub provenance: AccountProvenance,
+}
+
+/// What a G/L entry's description says, kept as data: the text is built only when shown, so
+/// posting a million value entries formats no strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GlDescription {
+    /// Posted per entry: "{ILE type} {entry type} {item} {date}".
+    ValueEntry {
+        item_ledger_entry_type: ItemLedgerEntryType,
+        entry_type: CostEntryType,
+        item: ItemId,
+        posting_date: NaiveDate,
+    },
+    /// Compressed per posting group: "{account role} / {balancing role}".
+    PostingGroup {
+        role: AccountRole,
+        balancing_role: AccountRole,
+    },
+}
+
+impl GlDescription {
+    /// The description text (item numbers come from the ledger).
+    pub fn text(&self, ledger: &Ledger) -> String {
+        match self {
+            GlDescription::ValueEntry {
+                item_ledger_entry_type,
+                entry_type,
+                item,
+                posting_date,
+            } => format!(
+                "{} {} {} {posting_date}",
+                item_ledger_entry_type.as_str(),
+                entry_type.as_str(),
+                ledger.item_no(*item)
+            ),
+            GlDescription::PostingGroup {
+                role,
+                balancing_role,
+            } => format!("{role} / {balancing_role}"),
+        }
+    }
 }
 
 /// G/L - Item Ledger Relation: a G/L entry fed by a value entry.
@@ -75,8 +116,15 @@ pub struct GeneralLedgerCheckpoint {
     entries: usize,
     relations: usize,
     registers: usize,
-    queue: BTreeSet<u64>,
+    queue_changes: usize,
     next_transaction_no: u64,
+}
+
+/// A change to the queue, kept so that a failed batch can be undone without copying the queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum QueueChange {
+    Added(u64),
+    Removed(u64),
 }
 
 /// The inventory side of the general ledger.
@@ -87,6 +135,8 @@ pub struct GeneralLedger {
     registers: Vec<GlRegister>,
     /// Value entries waiting for "post inventory cost to G/L" (table 5811).
     queue: BTreeSet<u64>,
+    /// Queue changes since the last checkpoint.
+    queue_changes: Vec<QueueChange>,
     next_transaction_no: u64,
 }
 
@@ -122,12 +172,14 @@ impl GeneralLedger {
             .map(|relation| relation.value_entry_no)
     }
 
-    pub fn checkpoint(&self) -> GeneralLedgerCheckpoint {
+    /// Marks the start of a batch; [`GeneralLedger::rollback`] returns to it.
+    pub fn checkpoint(&mut self) -> GeneralLedgerCheckpoint {
+        self.queue_changes.clear();
         GeneralLedgerCheckpoint {
             entries: self.entries.len(),
             relations: self.relations.len(),
             registers: self.registers.len(),
-            queue: self.queue.clone(),
+            queue_changes: 0,
             next_transaction_no: self.next_transaction_no,
         }
     }
@@ -136,16 +188,27 @@ impl GeneralLedger {
         self.entries.truncate(checkpoint.entries);
         self.relations.truncate(checkpoint.relations);
         self.registers.truncate(checkpoint.registers);
-        self.queue = checkpoint.queue;
+        while self.queue_changes.len() > checkpoint.queue_changes {
+            match self.queue_changes.pop() {
+                Some(QueueChange::Added(no)) => self.queue.remove(&no),
+                Some(QueueChange::Removed(no)) => self.queue.insert(no),
+                None => break,
+            };
+        }
         self.next_transaction_no = checkpoint.next_transaction_no;
     }
 
     pub(crate) fn enqueue(&mut self, value_entry_no: u64) {
-        self.queue.insert(value_entry_no);
+        if self.queue.insert(value_entry_no) {
+            self.queue_changes.push(QueueChange::Added(value_entry_no));
+        }
     }
 
     pub(crate) fn dequeue(&mut self, value_entry_no: u64) {
-        self.queue.remove(&value_entry_no);
+        if self.queue.remove(&value_entry_no) {
+            self.queue_changes
+                .push(QueueChange::Removed(value_entry_no));
+        }
     }
 
     pub(crate) fn open_register(&mut self, source: GlRegisterSource) -> u64 {

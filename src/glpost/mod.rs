@@ -13,8 +13,8 @@ mod post;
 mod role_accounts;
 
 pub use general_ledger::{
-    AccountProvenance, GeneralLedger, GeneralLedgerCheckpoint, GlEntry, GlItemLedgerRelation,
-    GlRegister, GlRegisterSource,
+    AccountProvenance, GeneralLedger, GeneralLedgerCheckpoint, GlDescription, GlEntry,
+    GlItemLedgerRelation, GlRegister, GlRegisterSource,
 };
 pub use matrix::{account_pair, AccountPair, CombinationNotAllowed, CostPart};
 pub use post::{

@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::general_ledger::{
-    AccountProvenance, GeneralLedger, GlEntry, GlItemLedgerRelation, GlRegisterSource,
+    AccountProvenance, GeneralLedger, GlDescription, GlEntry, GlItemLedgerRelation,
+    GlRegisterSource,
 };
 use super::matrix::{account_pair, AccountPair, CostPart};
 use crate::ledger::{Code, DimensionSetId, Ledger, LocationId, ValueEntry};
@@ -136,7 +137,6 @@ pub fn post_value_entries(
                 for line in &lines {
                     let gl_entry_no = insert_gl_entry(
                         general_ledger,
-                        ledger,
                         entry,
                         line,
                         register_no,
@@ -177,7 +177,6 @@ pub fn post_value_entries(
                 .clone();
             let gl_entry_no = insert_gl_entry(
                 general_ledger,
-                ledger,
                 &first,
                 &line,
                 register_no,
@@ -312,7 +311,6 @@ fn group_key(entry: &ValueEntry, line: &BufferLine) -> GroupKey {
 
 fn insert_gl_entry(
     general_ledger: &mut GeneralLedger,
-    ledger: &Ledger,
     entry: &ValueEntry,
     line: &BufferLine,
     register_no: u64,
@@ -321,14 +319,16 @@ fn insert_gl_entry(
 ) -> u64 {
     debug_assert_eq!(line.value_entry_no, entry.entry_no);
     let description = match &document_no {
-        None => format!(
-            "{} {} {} {}",
-            entry.item_ledger_entry_type.as_str(),
-            entry.entry_type.as_str(),
-            ledger.item_no(entry.item),
-            entry.posting_date
-        ),
-        Some(_) => format!("{} / {}", line.role, line.balancing_role),
+        None => GlDescription::ValueEntry {
+            item_ledger_entry_type: entry.item_ledger_entry_type,
+            entry_type: entry.entry_type,
+            item: entry.item,
+            posting_date: entry.posting_date,
+        },
+        Some(_) => GlDescription::PostingGroup {
+            role: line.role,
+            balancing_role: line.balancing_role,
+        },
     };
     general_ledger.insert_entry(GlEntry {
         entry_no: 0,

@@ -1,6 +1,8 @@
 //! [`Ledger`]: the entry tables, their indexes, per-item cost state and the undo log.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ops::Bound;
 use std::sync::Arc;
 
@@ -155,10 +157,14 @@ pub struct Ledger {
     /// Set between [`Ledger::checkpoint`] and commit/rollback. Changes to entries created after
     /// it are undone by truncation, so only changes to older state go into `undo`.
     batch_start: Option<LedgerCheckpoint>,
-    /// Items whose cost state is already saved in `undo` for this batch.
-    items_saved_for_batch: std::collections::HashSet<ItemId>,
+    /// Counts batches; an item whose `item_saved_in_batch` equals it has its cost state saved in
+    /// `undo` already (no per-batch clearing).
+    batch_generation: u64,
+    item_saved_in_batch: Vec<u64>,
     /// Interned posting-group and variant codes.
-    codes: std::collections::HashSet<Code>,
+    codes: HashSet<Code>,
+    /// Per item: its inventory and gen. product posting groups, interned once.
+    item_posting_groups: Vec<(Code, Code)>,
 }
 
 impl Ledger {
@@ -172,7 +178,7 @@ impl Ledger {
             .map(|(index, item)| (item.no.clone(), ItemId(index as u32)))
             .collect();
         let mut location_codes = vec![blank_code.clone()];
-        let mut location_ids = HashMap::new();
+        let mut location_ids = HashMap::default();
         location_ids.insert(String::new(), LocationId::BLANK);
         for location in &config.locations {
             if location.code.is_empty() {
@@ -186,7 +192,27 @@ impl Ledger {
         }
         let items = config.items.iter().map(initial_item_state).collect();
         let entries_by_item = vec![Vec::new(); config.items.len()];
-        let mut dimension_set_ids = HashMap::new();
+        let config_item_count = config.items.len();
+        let mut codes: HashSet<Code> = HashSet::default();
+        let mut intern = |text: &str| -> Code {
+            if let Some(existing) = codes.get(text) {
+                return existing.clone();
+            }
+            let code: Code = Arc::from(text);
+            codes.insert(code.clone());
+            code
+        };
+        let item_posting_groups = config
+            .items
+            .iter()
+            .map(|item| {
+                (
+                    intern(&item.inventory_posting_group),
+                    intern(&item.gen_prod_posting_group),
+                )
+            })
+            .collect();
+        let mut dimension_set_ids = HashMap::default();
         dimension_set_ids.insert(Dimensions::new(), DimensionSetId(0));
         Ledger {
             config,
@@ -203,14 +229,16 @@ impl Ledger {
             applications_by_ile: Vec::new(),
             entries_by_item,
             items,
-            buckets: HashMap::new(),
-            serials_on_hand: HashMap::new(),
+            buckets: HashMap::default(),
+            serials_on_hand: HashMap::default(),
             entry_points: BTreeMap::new(),
             applied_entries_to_adjust: BTreeSet::new(),
             undo: Vec::new(),
             batch_start: None,
-            items_saved_for_batch: Default::default(),
-            codes: Default::default(),
+            batch_generation: 0,
+            item_saved_in_batch: vec![0; config_item_count],
+            codes,
+            item_posting_groups,
         }
     }
 
@@ -277,6 +305,11 @@ impl Ledger {
 
     pub fn item(&self, item: ItemId) -> &Item {
         &self.config.items[item.0 as usize]
+    }
+
+    /// The item's inventory and gen. product posting groups, interned.
+    pub fn item_posting_groups(&self, item: ItemId) -> (Code, Code) {
+        self.item_posting_groups[item.0 as usize].clone()
     }
 
     pub fn item_no(&self, item: ItemId) -> &str {
@@ -389,7 +422,7 @@ impl Ledger {
     /// Marks the start of a batch; pass the result to [`Ledger::rollback`] to undo it.
     pub fn checkpoint(&mut self) -> LedgerCheckpoint {
         self.undo.clear();
-        self.items_saved_for_batch.clear();
+        self.batch_generation += 1;
         let checkpoint = LedgerCheckpoint {
             item_ledger_entries: self.item_ledger_entries.len(),
             value_entries: self.value_entries.len(),
@@ -404,7 +437,6 @@ impl Ledger {
     /// Ends a batch successfully: its undo log is dropped.
     pub fn commit(&mut self) {
         self.undo.clear();
-        self.items_saved_for_batch.clear();
         self.batch_start = None;
     }
 
@@ -477,7 +509,6 @@ impl Ledger {
         for dimensions in self.dimension_sets.drain(checkpoint.dimension_sets..) {
             self.dimension_set_ids.remove(&dimensions);
         }
-        self.items_saved_for_batch.clear();
         self.batch_start = None;
     }
 
@@ -705,7 +736,9 @@ impl Ledger {
         change: impl FnOnce(&mut ItemCostState),
     ) {
         let state = &mut self.items[item.0 as usize];
-        if self.batch_start.is_some() && self.items_saved_for_batch.insert(item) {
+        let saved = &mut self.item_saved_in_batch[item.0 as usize];
+        if self.batch_start.is_some() && *saved != self.batch_generation {
+            *saved = self.batch_generation;
             self.undo
                 .push(UndoRecord::ItemState(item, Box::new(state.clone())));
         }

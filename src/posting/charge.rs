@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use super::line::LinePosting;
 use super::PostingError;
 use crate::config::CostingMethod;
-use crate::ledger::{CostEntryType, ItemLedgerEntry, VarianceType};
+use crate::ledger::{CostEntryType, ItemLedgerEntry, ItemLedgerEntryType, VarianceType};
 
 impl LinePosting<'_> {
     /// Splits `amount` over the assigned entries by quantity (the rounding residual goes to the
@@ -80,7 +80,10 @@ impl LinePosting<'_> {
             value.cost_amount_non_invtbl = share;
         }
         self.insert_value_entry(value);
+        // Standard items keep purchases at standard: the charge goes to purchase variance
+        // (spec §6.3). On other inbound entries it stays cost until adjustment.
         if entry.quantity > Decimal::ZERO
+            && entry.entry_type == ItemLedgerEntryType::Purchase
             && item.costing_method == CostingMethod::Standard
             && !share.is_zero()
         {

@@ -103,25 +103,16 @@ impl<'a> LinePosting<'a> {
     }
 
     pub fn resolved_item(&mut self, id: ItemId) -> ResolvedItem {
+        let (inventory_posting_group, gen_prod_posting_group) = self.ledger.item_posting_groups(id);
         let item: &Item = self.ledger.item(id);
-        let (method, ipg, gppg) = (
-            item.costing_method,
-            item.inventory_posting_group.clone(),
-            item.gen_prod_posting_group.clone(),
-        );
-        let (indirect, overhead, serial) = (
-            item.indirect_cost_percent,
-            item.overhead_rate,
-            item.serial_tracked,
-        );
         ResolvedItem {
             id,
-            costing_method: method,
-            inventory_posting_group: self.ledger.intern_code(&ipg),
-            gen_prod_posting_group: self.ledger.intern_code(&gppg),
-            indirect_cost_percent: indirect,
-            overhead_rate: overhead,
-            serial_tracked: serial,
+            costing_method: item.costing_method,
+            inventory_posting_group,
+            gen_prod_posting_group,
+            indirect_cost_percent: item.indirect_cost_percent,
+            overhead_rate: item.overhead_rate,
+            serial_tracked: item.serial_tracked,
         }
     }
 

@@ -67,7 +67,7 @@ pub fn explain_gl_entry(
         .collect();
     Some(GlEntryExplanation {
         gl_entry,
-        description: entry.description.clone(),
+        description: entry.description.text(ledger),
         register_source,
         same_transaction: general_ledger
             .entries()
