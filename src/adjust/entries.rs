@@ -5,7 +5,6 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::Adjuster;
-use crate::config::CostingMethod;
 use crate::ledger::{CostEntryType, ValueEntry};
 
 /// The change in cost one entry needs, split by part.
@@ -119,13 +118,13 @@ impl Adjuster<'_> {
             entry.item,
             entry.cost_amount_actual + entry.cost_amount_expected,
         );
-        let resets_average = self.ledger.item(item).costing_method == CostingMethod::Average;
-        let entry_point = resets_average.then(|| self.ledger.entry_point_of(&entry));
+        // A changed cost re-opens the average of its period and the later ones (spec §1.4).
+        let entry_point = self.ledger.entry_point_of(&entry);
         self.ledger.insert_value_entry(entry);
         self.ledger
             .update_item_cost_state(item, |state| state.inventory_cost += amount);
-        if let Some((key, cascade)) = entry_point {
-            self.ledger.reset_entry_point(key, cascade);
+        if let Some(key) = entry_point {
+            self.ledger.reset_entry_point(key);
         }
         self.note_adjusted(item, amount);
     }

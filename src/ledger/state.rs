@@ -434,6 +434,18 @@ impl Ledger {
         checkpoint
     }
 
+    /// Reserves room for the entries of `lines` journal lines, so that a large batch does not
+    /// copy the tables as they grow (each line makes about one item ledger entry, 1.3 value
+    /// entries and 1.3 application entries).
+    pub(crate) fn reserve_for_lines(&mut self, lines: usize) {
+        let more = lines + lines / 2;
+        self.item_ledger_entries.reserve(lines);
+        self.value_entries_by_ile.reserve(lines);
+        self.applications_by_ile.reserve(lines);
+        self.value_entries.reserve(more);
+        self.item_application_entries.reserve(more);
+    }
+
     /// Ends a batch successfully: its undo log is dropped.
     pub fn commit(&mut self) {
         self.undo.clear();
@@ -760,17 +772,14 @@ impl Ledger {
         self.undo.push(UndoRecord::Serial(key, previous));
     }
 
-    /// Sets an entry point to "not adjusted"; with `cascade`, every later point of the same
-    /// bucket (item, location, variant; the whole item under calc type Item, whose points carry
-    /// the blank location) too (spec §1.4).
-    pub(crate) fn reset_entry_point(&mut self, key: EntryPointKey, cascade: bool) {
+    /// Sets an entry point to "not adjusted", and every later point of the same bucket (item,
+    /// location, variant; the whole item under calc type Item, whose points carry the blank
+    /// location) too (spec §1.4).
+    pub(crate) fn reset_entry_point(&mut self, key: EntryPointKey) {
         let previous = self.entry_points.insert(key.clone(), false);
         if previous != Some(false) {
             self.undo
                 .push(UndoRecord::EntryPoint(key.clone(), previous));
-        }
-        if !cascade {
-            return;
         }
         // Points of the same item, location and variant are contiguous in key order (under calc
         // type Item every point of the item has the blank location): the later ones are exactly
@@ -791,20 +800,15 @@ impl Ledger {
         }
     }
 
-    /// The entry point a value entry resets, and whether the reset cascades to the later points
-    /// of its bucket: for Average items the end of its average-cost period (blank location and
-    /// variant under calc type Item), cascading; for other items its own valuation date, not
-    /// cascading (spec §1.4).
-    pub(crate) fn entry_point_of(&self, entry: &ValueEntry) -> (EntryPointKey, bool) {
+    /// The Avg. Cost Adjmt. Entry Point a value entry of an Average item resets: the end of its
+    /// average-cost period (blank location and variant under calc type Item); the reset cascades
+    /// to the later points of the bucket (spec §1.4). Other items keep no entry points: in BC they
+    /// only clear the item's "cost is adjusted", which posting does directly here, and their
+    /// adjustment starts from the "applied entry to adjust" flags.
+    pub(crate) fn entry_point_of(&self, entry: &ValueEntry) -> Option<EntryPointKey> {
         let setup = &self.config.inventory_setup;
         if self.item(entry.item).costing_method != CostingMethod::Average {
-            let key = EntryPointKey {
-                item: entry.item,
-                location: entry.location,
-                variant_code: entry.variant_code.clone(),
-                valuation_date: entry.valuation_date,
-            };
-            return (key, false);
+            return None;
         }
         let whole_item = setup.average_cost_calc_type == AverageCostCalcType::Item;
         let period_end = super::period::average_period_end(
@@ -826,7 +830,7 @@ impl Ledger {
             },
             valuation_date: period_end,
         };
-        (key, true)
+        Some(key)
     }
 
     /// Marks every entry point of an item adjusted (end of a cost adjustment of the item).

@@ -310,7 +310,9 @@ impl<'a> LinePosting<'a> {
                 entry.entry_type,
                 CostEntryType::Variance | CostEntryType::IndirectCost | CostEntryType::Rounding
             );
-        let entry_point = resets_entry_point.then(|| self.ledger.entry_point_of(&entry));
+        let entry_point = resets_entry_point
+            .then(|| self.ledger.entry_point_of(&entry))
+            .flatten();
         let window_date = if self.ledger.item(item).costing_method == CostingMethod::Average {
             entry.valuation_date
         } else {
@@ -331,8 +333,8 @@ impl<'a> LinePosting<'a> {
                 state.allow_online_adjustment = false;
             }
         });
-        if let Some((key, cascade)) = entry_point {
-            self.ledger.reset_entry_point(key, cascade);
+        if let Some(key) = entry_point {
+            self.ledger.reset_entry_point(key);
         }
         entry_no
     }

@@ -126,6 +126,7 @@ impl Ledger {
         lines: &[JournalLine],
         context: &PostingContext,
     ) -> Result<BatchOutcome, PostingError> {
+        self.reserve_for_lines(lines.len());
         let mut outcome = BatchOutcome {
             lines: Vec::with_capacity(lines.len()),
         };
