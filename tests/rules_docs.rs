@@ -7,27 +7,6 @@ use rules_support::*;
 use stockpost::rules::engine::build_engine;
 use stockpost::rules::{AccountRole, RuleLimits, RuleSet};
 
-fn rhai_blocks() -> Vec<String> {
-    let text = std::fs::read_to_string(repo_path("docs/rules.md")).unwrap();
-    let mut blocks = Vec::new();
-    let mut current: Option<String> = None;
-    for line in text.lines() {
-        match (&mut current, line.trim_start()) {
-            (None, "```rhai") => current = Some(String::new()),
-            (Some(block), "```") => {
-                blocks.push(std::mem::take(block));
-                current = None;
-            }
-            (Some(block), _) => {
-                block.push_str(line);
-                block.push('\n');
-            }
-            (None, _) => {}
-        }
-    }
-    blocks
-}
-
 #[test]
 fn every_rhai_example_compiles_in_the_sandbox() {
     let engine = build_engine(&RuleLimits::DEFAULT);

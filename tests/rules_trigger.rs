@@ -2,6 +2,7 @@
 //! docs/rules.md §9, and the errors of a broken trigger rule.
 
 mod common;
+mod rules_support;
 use common::*;
 use stockpost::books::Books;
 use stockpost::config::{AutomaticCostAdjustment, CompanyConfig};
@@ -13,25 +14,7 @@ use stockpost::rules::{AdjustmentTrigger, RuleLimits, TriggerBatch, TriggerDecis
 
 /// The `rhai` blocks of docs/rules.md §9 that define the trigger, in order.
 fn documented_triggers() -> Vec<String> {
-    let text =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/rules.md")).unwrap();
-    let mut blocks = Vec::new();
-    let mut current: Option<String> = None;
-    for line in text.lines() {
-        match (&mut current, line.trim_start()) {
-            (None, "```rhai") => current = Some(String::new()),
-            (Some(block), "```") => {
-                blocks.push(std::mem::take(block));
-                current = None;
-            }
-            (Some(block), _) => {
-                block.push_str(line);
-                block.push('\n');
-            }
-            (None, _) => {}
-        }
-    }
-    blocks
+    rules_support::rhai_blocks()
         .into_iter()
         .filter(|block| block.contains("fn cost_adjustment_trigger"))
         .collect()

@@ -21,26 +21,17 @@ impl LinePosting<'_> {
         quantity: Decimal,
         cost: LineCost,
     ) -> Result<u64, PostingError> {
-        let item = self.resolve_item(item_no)?;
-        let location = self.resolve_location("location", location)?;
-        self.check_quantity(quantity)?;
-        self.check_serial(&item, quantity)?;
+        let (item, location) = self.stock_line(item_no, location, quantity)?;
         let direct_amount = self.direct_amount(quantity, cost)?;
-        let mut entry =
-            self.new_item_ledger_entry(&item, location, ItemLedgerEntryType::Purchase, quantity);
-        entry.invoiced_quantity = quantity;
-        entry.completely_invoiced = true;
-        entry.last_invoice_date = Some(self.line.posting_date);
-        let ile_no = self.insert_inbound_entry(entry, &item, None)?;
-        let ile = self
-            .ledger
-            .item_ledger_entry(ile_no)
-            .expect("just inserted")
-            .clone();
-        let mut direct = self.new_value_entry(&ile, &item, CostEntryType::DirectCost);
-        direct.valued_quantity = quantity;
-        direct.invoiced_quantity = quantity;
-        direct.item_ledger_entry_quantity = quantity;
+        let ile = self.post_inbound_entry(
+            &item,
+            location,
+            ItemLedgerEntryType::Purchase,
+            quantity,
+            true,
+        )?;
+        let ile_no = ile.entry_no;
+        let mut direct = self.first_value_entry(&ile, &item, true);
         direct.cost_amount_actual = direct_amount;
         direct.purchase_amount_actual = direct_amount;
         self.insert_value_entry(direct);
@@ -58,11 +49,8 @@ impl LinePosting<'_> {
         quantity: Decimal,
         direct_unit_cost: Decimal,
     ) -> Result<u64, PostingError> {
-        let item = self.resolve_item(item_no)?;
-        let location = self.resolve_location("location", location)?;
-        self.check_quantity(quantity)?;
+        let (item, location) = self.stock_line(item_no, location, quantity)?;
         self.check_not_negative("unit_cost", direct_unit_cost)?;
-        self.check_serial(&item, quantity)?;
         let expected = if item.costing_method == CostingMethod::Standard {
             self.rounding
                 .amount(self.ledger.item_cost_state(item.id).standard_cost * quantity)
@@ -70,18 +58,15 @@ impl LinePosting<'_> {
             self.rounding
                 .amount(self.unit_cost_with_overhead(&item, direct_unit_cost) * quantity)
         };
-        let entry =
-            self.new_item_ledger_entry(&item, location, ItemLedgerEntryType::Purchase, quantity);
-        let ile_no = self.insert_inbound_entry(entry, &item, None)?;
-        let ile = self
-            .ledger
-            .item_ledger_entry(ile_no)
-            .expect("just inserted")
-            .clone();
-        let mut receipt = self.new_value_entry(&ile, &item, CostEntryType::DirectCost);
-        receipt.expected_cost = true;
-        receipt.valued_quantity = quantity;
-        receipt.item_ledger_entry_quantity = quantity;
+        let ile = self.post_inbound_entry(
+            &item,
+            location,
+            ItemLedgerEntryType::Purchase,
+            quantity,
+            false,
+        )?;
+        let ile_no = ile.entry_no;
+        let mut receipt = self.first_value_entry(&ile, &item, false);
         receipt.cost_amount_expected = expected;
         receipt.purchase_amount_expected = self.rounding.amount(direct_unit_cost * quantity);
         self.insert_value_entry(receipt);
@@ -99,35 +84,22 @@ impl LinePosting<'_> {
         quantity: Decimal,
         unit_cost: Decimal,
     ) -> Result<u64, PostingError> {
-        let item = self.resolve_item(item_no)?;
-        let location = self.resolve_location("location", location)?;
-        self.check_quantity(quantity)?;
+        let (item, location) = self.stock_line(item_no, location, quantity)?;
         self.check_not_negative("unit_cost", unit_cost)?;
-        self.check_serial(&item, quantity)?;
         let unit_cost = if item.costing_method == CostingMethod::Standard {
             self.ledger.item_cost_state(item.id).standard_cost
         } else {
             unit_cost
         };
-        let mut entry = self.new_item_ledger_entry(
+        let ile = self.post_inbound_entry(
             &item,
             location,
             ItemLedgerEntryType::PositiveAdjmt,
             quantity,
-        );
-        entry.invoiced_quantity = quantity;
-        entry.completely_invoiced = true;
-        entry.last_invoice_date = Some(self.line.posting_date);
-        let ile_no = self.insert_inbound_entry(entry, &item, None)?;
-        let ile = self
-            .ledger
-            .item_ledger_entry(ile_no)
-            .expect("just inserted")
-            .clone();
-        let mut value = self.new_value_entry(&ile, &item, CostEntryType::DirectCost);
-        value.valued_quantity = quantity;
-        value.invoiced_quantity = quantity;
-        value.item_ledger_entry_quantity = quantity;
+            true,
+        )?;
+        let ile_no = ile.entry_no;
+        let mut value = self.first_value_entry(&ile, &item, true);
         value.cost_amount_actual = self.rounding.amount(unit_cost * quantity);
         self.insert_value_entry(value);
         self.update_average_unit_cost(item.id);
@@ -146,33 +118,24 @@ impl LinePosting<'_> {
         unit_price: Decimal,
         applies_from_entry_no: Option<u64>,
     ) -> Result<u64, PostingError> {
-        let item = self.resolve_item(item_no)?;
-        let location = self.resolve_location("location", location)?;
-        self.check_quantity(quantity)?;
-        self.check_serial(&item, quantity)?;
+        let (item, location) = self.stock_line(item_no, location, quantity)?;
         let reversal = match applies_from_entry_no {
             Some(original_no) => {
                 Some(self.check_applies_from(original_no, &item, location, quantity)?)
             }
             None => None,
         };
-        let mut entry =
-            self.new_item_ledger_entry(&item, location, ItemLedgerEntryType::Sale, quantity);
-        entry.invoiced_quantity = quantity;
-        entry.completely_invoiced = true;
-        entry.last_invoice_date = Some(self.line.posting_date);
-        entry.applies_to_entry = applies_from_entry_no;
-        entry.applied_entry_to_adjust = reversal.is_some();
-        let ile_no = self.insert_inbound_entry(entry, &item, None)?;
-        let ile = self
-            .ledger
-            .item_ledger_entry(ile_no)
-            .expect("just inserted")
-            .clone();
-        let mut value = self.new_value_entry(&ile, &item, CostEntryType::DirectCost);
-        value.valued_quantity = quantity;
-        value.invoiced_quantity = quantity;
-        value.item_ledger_entry_quantity = quantity;
+        let ile =
+            self.post_inbound_entry(&item, location, ItemLedgerEntryType::Sale, quantity, true)?;
+        let ile_no = ile.entry_no;
+        if reversal.is_some() {
+            // Marked for cost adjustment at once (spec §5.2 (c)): its cost follows the sale's.
+            self.ledger.update_item_ledger_entry(ile_no, |entry| {
+                entry.applies_to_entry = applies_from_entry_no;
+                entry.applied_entry_to_adjust = true;
+            });
+        }
+        let mut value = self.first_value_entry(&ile, &item, true);
         value.sales_amount_actual = -self.rounding.amount(unit_price * quantity);
         match reversal {
             Some(original) => {
@@ -189,6 +152,30 @@ impl LinePosting<'_> {
         }
         self.update_average_unit_cost(item.id);
         Ok(ile_no)
+    }
+
+    /// Builds and inserts an inbound item ledger entry of this line (`invoiced`: received and
+    /// invoiced together), with its self-application and stock bookkeeping.
+    fn post_inbound_entry(
+        &mut self,
+        item: &ResolvedItem,
+        location: LocationId,
+        entry_type: ItemLedgerEntryType,
+        quantity: Decimal,
+        invoiced: bool,
+    ) -> Result<ItemLedgerEntry, PostingError> {
+        let mut entry = self.new_item_ledger_entry(item, location, entry_type, quantity);
+        if invoiced {
+            entry.invoiced_quantity = quantity;
+            entry.completely_invoiced = true;
+            entry.last_invoice_date = Some(self.line.posting_date);
+        }
+        let ile_no = self.insert_inbound_entry(entry, item, None)?;
+        Ok(self
+            .ledger
+            .item_ledger_entry(ile_no)
+            .expect("just inserted")
+            .clone())
     }
 
     /// Direct cost of a purchase line: the amount, or quantity × direct unit cost rounded.

@@ -129,6 +129,39 @@ impl<'a> LinePosting<'a> {
         })
     }
 
+    /// The item and location of a line that moves stock, with its quantity and serial no.
+    /// checked.
+    pub fn stock_line(
+        &mut self,
+        item_no: &str,
+        location: &str,
+        quantity: Decimal,
+    ) -> Result<(ResolvedItem, LocationId), PostingError> {
+        let item = self.resolve_item(item_no)?;
+        let location = self.resolve_location("location", location)?;
+        self.check_quantity(quantity)?;
+        self.check_serial(&item, quantity)?;
+        Ok((item, location))
+    }
+
+    /// The first value entry of a new item ledger entry: its whole quantity valued, and
+    /// invoiced when the entry is.
+    pub fn first_value_entry(
+        &self,
+        ile: &ItemLedgerEntry,
+        item: &ResolvedItem,
+        invoiced: bool,
+    ) -> ValueEntry {
+        let mut value = self.new_value_entry(ile, item, CostEntryType::DirectCost);
+        value.valued_quantity = ile.quantity;
+        value.item_ledger_entry_quantity = ile.quantity;
+        value.expected_cost = !invoiced;
+        if invoiced {
+            value.invoiced_quantity = ile.quantity;
+        }
+        value
+    }
+
     /// Quantities on journal lines are positive; the line type gives the direction.
     pub fn check_quantity(&self, quantity: Decimal) -> Result<(), PostingError> {
         if quantity <= Decimal::ZERO {

@@ -9,12 +9,21 @@ use super::PostingError;
 use crate::config::CostingMethod;
 use crate::ledger::{
     CostEntryType, ItemApplicationEntry, ItemLedgerEntry, ItemLedgerEntryType, LocationId,
+    ValueEntry,
 };
 
 /// One quantity application an outbound made: the inbound and the quantity taken from it.
 struct AppliedPart {
     inbound_no: u64,
     quantity: Decimal,
+}
+
+/// What kind of outbound a line posts.
+#[derive(Debug, Clone, Copy)]
+struct OutboundLine {
+    entry_type: ItemLedgerEntryType,
+    applies_to: Option<u64>,
+    invoiced: bool,
 }
 
 /// How an outbound entry was applied, and what that means for its provisional value.
@@ -35,30 +44,19 @@ impl LinePosting<'_> {
         applies_to_entry_no: Option<u64>,
         invoiced: bool,
     ) -> Result<u64, PostingError> {
-        let item = self.resolve_item(item_no)?;
-        let location = self.resolve_location("location", location)?;
-        let (ile, application) = self.post_outbound(
-            &item,
-            location,
-            ItemLedgerEntryType::Sale,
-            quantity,
-            applies_to_entry_no,
+        let line = OutboundLine {
+            entry_type: ItemLedgerEntryType::Sale,
+            applies_to: applies_to_entry_no,
             invoiced,
-        )?;
-        let cost = self.provisional_outbound_cost(&item, &application, quantity, false);
+        };
+        let mut value = self.post_outbound_line(item_no, location, quantity, line)?;
         let sales_amount = self.rounding.amount(unit_price * quantity);
-        let mut value = self.outbound_value_entry(&ile, &item, &application);
         if invoiced {
-            value.invoiced_quantity = -quantity;
-            value.cost_amount_actual = -cost;
             value.sales_amount_actual = sales_amount;
         } else {
-            value.expected_cost = true;
-            value.cost_amount_expected = -cost;
             value.sales_amount_expected = sales_amount;
         }
-        self.insert_value_entry(value);
-        Ok(ile.entry_no)
+        Ok(self.insert_outbound_value_entry(value))
     }
 
     /// Purchase return (return shipment and credit memo): a Purchase entry with negative quantity.
@@ -71,24 +69,15 @@ impl LinePosting<'_> {
         direct_unit_cost: Decimal,
         applies_to_entry_no: Option<u64>,
     ) -> Result<u64, PostingError> {
-        let item = self.resolve_item(item_no)?;
-        let location = self.resolve_location("location", location)?;
         self.check_not_negative("unit_cost", direct_unit_cost)?;
-        let (ile, application) = self.post_outbound(
-            &item,
-            location,
-            ItemLedgerEntryType::Purchase,
-            quantity,
-            applies_to_entry_no,
-            true,
-        )?;
-        let cost = self.provisional_outbound_cost(&item, &application, quantity, false);
-        let mut value = self.outbound_value_entry(&ile, &item, &application);
-        value.invoiced_quantity = -quantity;
-        value.cost_amount_actual = -cost;
+        let line = OutboundLine {
+            entry_type: ItemLedgerEntryType::Purchase,
+            applies_to: applies_to_entry_no,
+            invoiced: true,
+        };
+        let mut value = self.post_outbound_line(item_no, location, quantity, line)?;
         value.purchase_amount_actual = -self.rounding.amount(direct_unit_cost * quantity);
-        self.insert_value_entry(value);
-        Ok(ile.entry_no)
+        Ok(self.insert_outbound_value_entry(value))
     }
 
     /// Item journal Negative Adjmt.
@@ -99,22 +88,51 @@ impl LinePosting<'_> {
         quantity: Decimal,
         applies_to_entry_no: Option<u64>,
     ) -> Result<u64, PostingError> {
+        let line = OutboundLine {
+            entry_type: ItemLedgerEntryType::NegativeAdjmt,
+            applies_to: applies_to_entry_no,
+            invoiced: true,
+        };
+        let value = self.post_outbound_line(item_no, location, quantity, line)?;
+        Ok(self.insert_outbound_value_entry(value))
+    }
+
+    /// Posts the item ledger entry of an outbound line and returns its first value entry, valued
+    /// provisionally (actual when invoiced, else expected), for the caller to complete.
+    fn post_outbound_line(
+        &mut self,
+        item_no: &str,
+        location: &str,
+        quantity: Decimal,
+        line: OutboundLine,
+    ) -> Result<ValueEntry, PostingError> {
         let item = self.resolve_item(item_no)?;
         let location = self.resolve_location("location", location)?;
         let (ile, application) = self.post_outbound(
             &item,
             location,
-            ItemLedgerEntryType::NegativeAdjmt,
+            line.entry_type,
             quantity,
-            applies_to_entry_no,
-            true,
+            line.applies_to,
+            line.invoiced,
         )?;
         let cost = self.provisional_outbound_cost(&item, &application, quantity, false);
         let mut value = self.outbound_value_entry(&ile, &item, &application);
-        value.invoiced_quantity = -quantity;
-        value.cost_amount_actual = -cost;
+        if line.invoiced {
+            value.invoiced_quantity = -quantity;
+            value.cost_amount_actual = -cost;
+        } else {
+            value.expected_cost = true;
+            value.cost_amount_expected = -cost;
+        }
+        Ok(value)
+    }
+
+    /// Inserts the first value entry of an outbound line; returns its item ledger entry no.
+    fn insert_outbound_value_entry(&mut self, value: ValueEntry) -> u64 {
+        let ile_no = value.item_ledger_entry_no;
         self.insert_value_entry(value);
-        Ok(ile.entry_no)
+        ile_no
     }
 
     /// One-step transfer: an outbound Transfer entry at the source location valued from the
@@ -490,7 +508,7 @@ impl LinePosting<'_> {
         ile: &ItemLedgerEntry,
         item: &ResolvedItem,
         application: &OutboundApplication,
-    ) -> crate::ledger::ValueEntry {
+    ) -> ValueEntry {
         let mut value = self.new_value_entry(ile, item, CostEntryType::DirectCost);
         value.valuation_date = application.valuation_date;
         value.valued_quantity = ile.quantity;

@@ -171,3 +171,25 @@ pub fn beans_sale(location: &str) -> AccountKey {
         &[],
     )
 }
+
+/// The ```rhai blocks of docs/rules.md, in order.
+pub fn rhai_blocks() -> Vec<String> {
+    let text = std::fs::read_to_string(repo_path("docs/rules.md")).unwrap();
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        match (&mut current, line.trim_start()) {
+            (None, "```rhai") => current = Some(String::new()),
+            (Some(block), "```") => {
+                blocks.push(std::mem::take(block));
+                current = None;
+            }
+            (Some(block), _) => {
+                block.push_str(line);
+                block.push('\n');
+            }
+            (None, _) => {}
+        }
+    }
+    blocks
+}
