@@ -269,3 +269,34 @@ fn a_closed_transfer_receipt_takes_a_rounding_entry_outside_invariant_17() {
         "the transfer receipt closes with a rounding entry"
     );
 }
+
+/// After every acceptance scenario, settled (adjusted once more and the G/L queue posted), the
+/// after-settle invariants hold (3–5, 9–13, 15, 17, 22, 23), and a further adjustment creates
+/// nothing.
+#[test]
+fn every_scenario_settles_with_the_invariants_holding() {
+    use stockpost::scenario::{
+        load_scenarios, run_scenario, scenario_accounts, EngineCapabilities,
+    };
+    let folder = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/scenarios"));
+    let scenarios = load_scenarios(&[folder]).expect("scenario files are valid");
+    assert_eq!(scenarios.len(), 19);
+    for scenario in &scenarios {
+        let mut books = run_scenario(scenario, EngineCapabilities::CURRENT).books;
+        let accounts = scenario_accounts();
+        let post_to_gl = books.ledger.config().inventory_setup.automatic_cost_posting;
+        books.adjust_cost(&AdjustRequest::default(), post_to_gl, &accounts);
+        books.post_inventory_cost_to_gl(CostPostingMode::PerEntry, &accounts);
+        let violations: Vec<String> = check_after_settle(&books)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(violations, Vec::<String>::new(), "{}", scenario.id());
+        let again = books.adjust_cost(&AdjustRequest::default(), post_to_gl, &accounts);
+        assert!(
+            again.adjustment.value_entry_nos.is_empty(),
+            "{}: a second adjustment created entries",
+            scenario.id()
+        );
+    }
+}
