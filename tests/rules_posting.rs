@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use rules_support::*;
 use stockpost::books::Books;
-use stockpost::journal::{Dimensions, JournalLine, JournalLineKind, LineCost, LineRef};
+use stockpost::journal::{Dimensions, JournalLine, JournalLineKind, LineRef};
 use stockpost::posting::PostingContext;
 use stockpost::rules::RuleSetAccounts;
 
