@@ -330,3 +330,37 @@ fn expected_and_actual_cost_of_a_partly_invoiced_shipment_are_adjusted_together(
         [(true, d("75"), d("-75")), (false, d("250"), d("-250"))]
     );
 }
+
+#[test]
+fn an_adjustment_for_a_closed_date_lands_on_the_first_allowed_date() {
+    let mut ledger = ledger();
+    post_ok(&mut ledger, purchase("2020-01-10", "FIFO", "2", "10"));
+    post_ok(&mut ledger, sale("2020-01-15", "FIFO", "1"));
+    // January is closed for posting before the late freight arrives.
+    ledger.set_allow_posting_from(Some(date("2020-02-01")));
+    let charge = JournalLineKind::ItemCharge {
+        item_charge_no: "FREIGHT".into(),
+        amount: d("3"),
+        assign_to_entry_nos: vec![1],
+    };
+    post_ok(&mut ledger, line("2020-02-05", charge));
+    adjust(&mut ledger);
+    let adjustment = ledger
+        .value_entries()
+        .iter()
+        .find(|entry| entry.adjustment)
+        .unwrap();
+    // The sale's −1.50 share would be dated 2020-01-15; that date is closed, so it moves to the
+    // first allowed date, while its valuation date stays the sale's.
+    let fields = (
+        adjustment.item_ledger_entry_no,
+        adjustment.cost_amount_actual,
+        adjustment.posting_date,
+        adjustment.valuation_date,
+    );
+    assert_eq!(
+        fields,
+        (2, d("-1.50"), date("2020-02-01"), date("2020-01-15"))
+    );
+    assert_invariants(&ledger);
+}
