@@ -87,6 +87,9 @@ fn lifo_sales_take_the_latest_receipts() {
         actual_costs(&ledger),
         ["10", "20", "30", "-30", "-20", "-10"]
     );
+    // No stock left: the item's unit cost is the last outbound's (spec §5.11).
+    let state = ledger.item_cost_state(ledger.item_id("LIFO").unwrap());
+    assert_eq!((state.unit_cost, state.cost_is_adjusted), (d("10"), true));
 }
 
 #[test]
@@ -121,6 +124,9 @@ fn average_month_values_a_sale_with_a_later_purchase_of_the_same_month() {
         actual_costs(&ledger),
         ["20", "40", "-30", "-65", "100", "-65"]
     );
+    // Stock is back to zero (160 in, 160 out): the unit cost is the last outbound's, 65.
+    let state = ledger.item_cost_state(ledger.item_id("AVG").unwrap());
+    assert_eq!(state.unit_cost, d("65"));
 }
 
 #[test]
