@@ -107,6 +107,26 @@ fn average_gives_every_decrease_the_period_average() {
         ["10", "20", "30", "-20", "-20", "-20"]
     );
     assert!(adjust(&mut ledger).value_entry_nos.is_empty());
+    // The run marked every entry point of the item adjusted, and posting a new entry in an
+    // earlier period resets that period's point and every later one.
+    let item = ledger.item_id("AVG").unwrap();
+    assert!(ledger
+        .entry_points_of_item(item)
+        .all(|(_, adjusted)| *adjusted));
+    post_ok(&mut ledger, purchase("2020-03-01", "AVG", "1", "40"));
+    let points: Vec<(String, bool)> = ledger
+        .entry_points_of_item(item)
+        .map(|(key, adjusted)| (key.valuation_date.to_string(), *adjusted))
+        .collect();
+    assert_eq!(
+        points,
+        [
+            ("2020-01-01".into(), true),
+            ("2020-02-01".into(), true),
+            ("2020-03-01".into(), false),
+            ("2020-04-01".into(), false),
+        ]
+    );
 }
 
 #[test]

@@ -82,9 +82,8 @@ impl Adjuster<'_> {
 
     fn earliest_unadjusted_period_end(&self, item: ItemId) -> Option<NaiveDate> {
         self.ledger
-            .entry_points()
-            .iter()
-            .filter(|(key, adjusted)| key.item == item && !**adjusted)
+            .entry_points_of_item(item)
+            .filter(|(_, adjusted)| !**adjusted)
             .map(|(key, _)| self.period_end(key.valuation_date))
             .min()
     }

@@ -341,6 +341,21 @@ impl Ledger {
         &self.entry_points
     }
 
+    /// The entry points of one item, in key order (a range of the map, not a scan).
+    pub fn entry_points_of_item(
+        &self,
+        item: ItemId,
+    ) -> impl Iterator<Item = (&EntryPointKey, &bool)> + '_ {
+        let first = |item: ItemId| EntryPointKey {
+            item,
+            location: LocationId::BLANK,
+            variant_code: self.blank_code.clone(),
+            valuation_date: NaiveDate::MIN,
+        };
+        self.entry_points
+            .range(first(item)..first(ItemId(item.0 + 1)))
+    }
+
     /// Item ledger entries flagged "Applied Entry to Adjust", in entry order.
     pub fn applied_entries_to_adjust(&self) -> &BTreeSet<u64> {
         &self.applied_entries_to_adjust
@@ -776,6 +791,11 @@ impl Ledger {
     /// location, variant; the whole item under calc type Item, whose points carry the blank
     /// location) too (spec §1.4).
     pub(crate) fn reset_entry_point(&mut self, key: EntryPointKey) {
+        // A point that is already "not adjusted" had its later points reset with it, and only
+        // an adjustment run marks points adjusted again, all of the item's at once: nothing to do.
+        if self.entry_points.get(&key) == Some(&false) {
+            return;
+        }
         let previous = self.entry_points.insert(key.clone(), false);
         if previous != Some(false) {
             self.undo
@@ -836,9 +856,8 @@ impl Ledger {
     /// Marks every entry point of an item adjusted (end of a cost adjustment of the item).
     pub(crate) fn mark_entry_points_adjusted(&mut self, item: ItemId) {
         let keys: Vec<EntryPointKey> = self
-            .entry_points
-            .iter()
-            .filter(|(key, adjusted)| key.item == item && !**adjusted)
+            .entry_points_of_item(item)
+            .filter(|(_, adjusted)| !**adjusted)
             .map(|(key, _)| key.clone())
             .collect();
         for key in keys {
