@@ -146,6 +146,7 @@ fn selection(args: &AdjustArgs, company: &Company) -> Result<ItemSelection, CliE
 fn describe(selection: &ItemSelection) -> String {
     match selection {
         ItemSelection::All => "all items".to_string(),
+        ItemSelection::Items(items) if items.len() == 1 => format!("item {}", items[0]),
         ItemSelection::Items(items) => format!("items {}", items.join(", ")),
         ItemSelection::Category(category) => format!("item category {category}"),
     }
