@@ -1,4 +1,5 @@
-//! What the replaying commands (`post`, `explain gl`, `entries`) share: the company folder, the
+//! What the replaying commands (`post`, `explain gl`, `entries`, `adjust`, `post-cost`,
+//! `reconcile`) share: the company folder, the
 //! journal files and the posting options, resolved into a company, journals and
 //! [`ReplayOptions`]; and the output format.
 
@@ -35,9 +36,9 @@ pub enum PostCostMode {
     PerGroup,
 }
 
-/// The posting options of the replaying commands.
+/// The company and work date of a replay: what every replaying command takes.
 #[derive(Debug, Clone, Args)]
-pub struct PostingArgs {
+pub struct CompanyArgs {
     /// Company folder holding config/ (company.toml, items.toml, locations.toml, accounts.toml)
     /// and rules/ (*.rhai) [default: the current folder]
     #[arg(long, value_name = "DIR")]
@@ -45,6 +46,35 @@ pub struct PostingArgs {
     /// Work date of every batch (YYYY-MM-DD) [default: each batch's last posting date]
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub work_date: Option<NaiveDate>,
+}
+
+impl CompanyArgs {
+    /// Loads the company folder and reads the journal files (all before anything is posted).
+    pub fn load(&self, journals: &[PathBuf]) -> Result<(Company, Vec<JournalFile>), CliError> {
+        if journals.is_empty() {
+            return Err(CliError::input("no journal files given")
+                .hint("name the journal files to replay (*.csv, *.jsonl), in posting order"));
+        }
+        let dir = self.company.clone().unwrap_or_else(|| PathBuf::from("."));
+        let company = Company::load(&dir)?;
+        let files = JournalFile::read_all(journals)?;
+        Ok((company, files))
+    }
+
+    /// Replay options that only post the journals (with the trigger rule after each batch).
+    pub fn journals_only(&self) -> ReplayOptions {
+        ReplayOptions {
+            work_date: self.work_date,
+            ..ReplayOptions::default()
+        }
+    }
+}
+
+/// The posting options of the replaying commands.
+#[derive(Debug, Clone, Args)]
+pub struct PostingArgs {
+    #[command(flatten)]
+    pub company: CompanyArgs,
     /// Run cost adjustment for all items after the last journal; its entries go to the G/L when
     /// automatic cost posting is on, else to the queue
     #[arg(long)]
@@ -66,7 +96,7 @@ impl PostingArgs {
     /// The replay options these arguments ask for.
     pub fn options(&self, company: &Company) -> ReplayOptions {
         ReplayOptions {
-            work_date: self.work_date,
+            work_date: self.company.work_date,
             adjust: self.adjust,
             adjust_post_to_gl: company.config.inventory_setup.automatic_cost_posting,
             post_cost: self.post_cost.map(|mode| match mode {
@@ -79,7 +109,7 @@ impl PostingArgs {
     }
 
     fn any_posting_option(&self) -> bool {
-        self.work_date.is_some() || self.adjust || self.post_cost.is_some()
+        self.company.work_date.is_some() || self.adjust || self.post_cost.is_some()
     }
 
     /// The company, journals and options to replay. Without journal files and without
@@ -90,11 +120,7 @@ impl PostingArgs {
         journals: &[PathBuf],
         allow_example: bool,
     ) -> Result<(Company, Vec<JournalFile>, ReplayOptions), CliError> {
-        if journals.is_empty() {
-            if !allow_example || self.company.is_some() {
-                return Err(CliError::input("no journal files given")
-                    .hint("name the journal files to replay (*.csv, *.jsonl), in posting order"));
-            }
+        if journals.is_empty() && allow_example && self.company.company.is_none() {
             if self.any_posting_option() {
                 return Err(CliError::input(
                     "--work-date, --adjust and --post-cost need journal files",
@@ -103,9 +129,7 @@ impl PostingArgs {
             }
             return Ok((Company::example(), example_journals(), example_options()));
         }
-        let dir = self.company.clone().unwrap_or_else(|| PathBuf::from("."));
-        let company = Company::load(&dir)?;
-        let files = JournalFile::read_all(journals)?;
+        let (company, files) = self.company.load(journals)?;
         let options = self.options(&company);
         Ok((company, files, options))
     }

@@ -4,6 +4,7 @@
 //! Exit status: 0 success, 1 the command ran and found failures, 2 usage or input error.
 //! New commands (`post`, `rules check`...) are added as a variant of [`Cli`] plus a file here.
 
+mod adjust;
 mod company;
 mod entries;
 mod example;
@@ -11,7 +12,9 @@ mod explain;
 mod failure;
 mod inputs;
 mod post;
+mod post_cost;
 mod reconcile;
+mod reconcile_render;
 mod replay;
 mod rules;
 mod scenario;
@@ -41,6 +44,12 @@ pub const EXIT_INPUT_ERROR: u8 = 2;
         post the bundled example company's October 2026 and print valuation and G/L\n  \
         stockpost post --company acme --adjust journals/*.csv\n      \
         post a company's journals, adjust cost, print the same report\n  \
+        stockpost adjust --company acme --item-category BEANS journals/*.csv\n      \
+        adjust cost of one item category and print the amounts per item and G/L account\n  \
+        stockpost post-cost --company acme journals/*.csv\n      \
+        post the value entries the journals queued (automatic cost posting off) to the G/L\n  \
+        stockpost reconcile --company acme --as-of 2026-10-31 journals/*.csv\n      \
+        does the inventory valuation agree with the G/L? (exit 2 when not)\n  \
         stockpost explain gl 1\n      \
         why G/L entry 1 exists and why it went to its account\n  \
         stockpost scenario run tests/scenarios\n      \
@@ -68,7 +77,14 @@ pub enum Cli {
     /// Account rules: check a rule set against the configuration and chart of accounts
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Adjust cost after replaying journals and print what changed per item and G/L account
+    #[command(long_about = adjust::LONG_ABOUT)]
+    Adjust(adjust::AdjustArgs),
+    /// Post inventory cost to G/L: post the value entries queued by the journals
+    #[command(name = "post-cost", long_about = post_cost::LONG_ABOUT)]
+    PostCost(post_cost::PostCostArgs),
     /// Inventory - G/L reconciliation of journals replayed in memory (exit 2 when not reconciled)
+    #[command(long_about = reconcile::LONG_ABOUT)]
     Reconcile(reconcile::ReconcileArgs),
 }
 
@@ -89,6 +105,8 @@ pub fn run() -> ExitCode {
         Cli::Entries(args) => entries::run(&args),
         Cli::Scenario(command) => scenario::run(command),
         Cli::Rules(RulesCommand::Check(args)) => rules::run(&args),
+        Cli::Adjust(args) => adjust::run(&args),
+        Cli::PostCost(args) => post_cost::run(&args),
         Cli::Reconcile(args) => reconcile::run(&args),
     }
 }

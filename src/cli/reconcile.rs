@@ -1,131 +1,177 @@
-//! `stockpost reconcile JOURNAL...`: replays the journals in memory, one batch per file, keeping
-//! the inventory - G/L reconciliation current after each batch, and prints it for a period.
+//! `stockpost reconcile JOURNAL...`: replays the journals through the shared pipeline, keeping
+//! the inventory - G/L reconciliation current after each step and saying after each whether the
+//! books reconcile, then prints the reconciliation for a period, or drills into the cells of one
+//! role.
 //!
 //! Exit status: 0 when the books reconcile (every difference zero), 2 when they do not (so a
-//! scheduler can alert on it) and also when the command could not run (unreadable or invalid
-//! input), with the reason on stderr.
+//! scheduler can alert on it) and also when the command could not run (bad arguments or input);
+//! stderr says which of the two it is.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
-use stockpost::books::Books;
-use stockpost::chart::ChartOfAccounts;
-use stockpost::config::load_company_dir;
-use stockpost::journal::parse_journal;
-use stockpost::posting::PostingContext;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
 use stockpost::recon::{
-    parse_trial_balance, EntryRef, Period, ReconciliationReport, ReconciliationState, ReportFilter,
+    parse_trial_balance, Period, ReconciliationReport, ReconciliationState, ReportFilter,
+    TrialBalance,
 };
-use stockpost::rules::{RuleSet, RuleSetAccounts};
+use stockpost::report::drill::DrillCell;
+use stockpost::rules::{AccountRole, RuleSetAccounts};
+
+use super::failure::CliError;
+use super::inputs::{write_stdout, Format, PostingArgs};
+use super::reconcile_render::{
+    drill_csv, drill_table, render_csv, render_json, render_table, status_line, step_line,
+};
+use super::replay::{replay_observed, Progress, Replay};
+
+/// `--help` text of the command, with examples (set on the `Cli` variant).
+pub const LONG_ABOUT: &str = "Inventory - G/L reconciliation of journals replayed in memory.\n\n\
+    The journals are posted as `stockpost post` posts them (same options: --company, \
+    --work-date, the rule `cost_adjustment_trigger` after each batch, --adjust, --post-cost). \
+    The reconciliation is kept current after every step, and after each step one line says \
+    whether the books reconcile then, or the difference per role. Then the report for the \
+    period: per role the sub-ledger projected onto it, the G/L balance of the accounts mapped to \
+    it and the difference; every cell (role, G/L account, location, inventory posting group) with \
+    a difference, each difference broken down by cause with the entries behind it; warnings.\n\n\
+    --drill ROLE lists, for the cells of the role (narrowed by --account and --location), the \
+    value entries and G/L entries behind the figures: entry no., date, document, amount.\n\n\
+    Roles: inventory, inventory_interim, wip, cogs, cogs_interim, inventory_adjmt, \
+    invt_accrual_interim, direct_cost_applied, overhead_applied, purchase_variance and the \
+    variance roles (see docs/rules.md).\n\n\
+    Examples:\n  \
+    stockpost reconcile --company acme journals/*.csv\n  \
+    stockpost reconcile --as-of 2026-10-31 --gl tb-2610.csv journals/*.csv\n  \
+    stockpost reconcile --adjust --post-cost per-entry --format json journals/*.csv\n  \
+    stockpost reconcile --drill inventory --account 1205 journals/*.csv\n\n\
+    Exit status: 0 the books reconcile; 2 they do not (\"not reconciled\" on stderr), and also \
+    2 for a usage or input error (\"error: ...\" on stderr, nothing on stdout): a scheduler \
+    alerting on 2 catches both.";
 
 /// Arguments of `stockpost reconcile`.
-#[derive(Debug, Clone, clap::Args)]
+#[derive(Debug, clap::Args)]
 pub struct ReconcileArgs {
-    /// Journal files (CSV or JSONL), posted in order, one batch per file.
-    pub journals: Vec<PathBuf>,
-    /// Company configuration folder (with the chart of accounts, `accounts.toml`).
-    #[arg(long, default_value = "config")]
-    pub config: PathBuf,
-    /// Folder holding the account rules (`*.rhai`).
-    #[arg(long, default_value = "rules")]
-    pub rules: PathBuf,
-    /// Balances as of this date (YYYY-MM-DD).
-    #[arg(long, conflicts_with_all = ["from", "to"])]
+    #[command(flatten)]
+    pub posting: PostingArgs,
+    /// Balances as of this date (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE", conflicts_with_all = ["from", "to"])]
     pub as_of: Option<NaiveDate>,
-    /// Net change from this date (with --to).
-    #[arg(long, requires = "to")]
+    /// Net change from this date (with --to)
+    #[arg(long, value_name = "DATE", requires = "to")]
     pub from: Option<NaiveDate>,
-    /// Net change up to this date (with --from).
-    #[arg(long, requires = "from")]
+    /// Net change up to this date (with --from)
+    #[arg(long, value_name = "DATE", requires = "from")]
     pub to: Option<NaiveDate>,
-    /// Only this location code.
-    #[arg(long)]
+    /// Only this location code
+    #[arg(long, value_name = "CODE")]
     pub location: Option<String>,
-    /// Only this G/L account.
-    #[arg(long)]
+    /// Only this G/L account
+    #[arg(long, value_name = "NO")]
     pub account: Option<String>,
-    /// The real G/L's trial balance (CSV: account,from,to,balance), to find direct postings.
-    #[arg(long)]
+    /// The real G/L's trial balance (CSV: account,from,to,balance), to find direct postings
+    #[arg(long, value_name = "FILE")]
     pub gl: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = ReconcileFormat::Table)]
-    pub format: ReconcileFormat,
+    /// List the value entries and G/L entries behind the cells of this role
+    #[arg(long, value_name = "ROLE")]
+    pub drill: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Journal files (CSV or JSONL), posted in order, one batch per file
+    #[arg(required = true, value_name = "JOURNAL")]
+    pub journals: Vec<PathBuf>,
 }
 
-/// How `reconcile` prints its report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ReconcileFormat {
-    /// Role totals, then every cell with a difference or an explanation, then warnings.
-    Table,
-    /// One JSON document.
-    Json,
-    /// One row per cell and per explanation.
-    Csv,
+/// Whether the books reconciled after one replay step.
+#[derive(Debug, Clone, Serialize)]
+pub struct StepCheck {
+    pub step: String,
+    pub reconciled: bool,
+    /// Roles with a cell that differs (empty when reconciled).
+    pub differences: Vec<RoleDifference>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RoleDifference {
+    pub role: String,
+    pub difference: Decimal,
+    pub unexplained: Decimal,
 }
 
 /// Runs the command.
 pub fn run(args: &ReconcileArgs) -> ExitCode {
     match reconcile(args) {
-        Ok(report) => {
-            let text = match args.format {
-                ReconcileFormat::Table => render_table(&report),
-                ReconcileFormat::Json => render_json(&report),
-                ReconcileFormat::Csv => render_csv(&report),
-            };
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
-            ExitCode::from(if report.is_reconciled() { 0 } else { 2 })
-        }
-        Err(message) => {
-            eprintln!("error: {message}");
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => {
+            eprintln!("not reconciled: the G/L and the sub-ledger differ (exit status 2)");
             ExitCode::from(2)
         }
+        Err(error) => error
+            .hint("this is an input error, not a reconciliation result: nothing was reconciled")
+            .report(),
     }
 }
 
-fn read(path: &Path) -> Result<String, String> {
-    std::fs::read_to_string(path)
-        .map_err(|error| format!("cannot read {}: {error}", path.display()))
-}
-
-fn reconcile(args: &ReconcileArgs) -> Result<ReconciliationReport, String> {
-    let chart = ChartOfAccounts::load(&args.config.join(super::rules::CHART_FILE))
-        .map_err(|error| error.to_string())?;
-    let config = load_company_dir(&args.config).map_err(|error| error.to_string())?;
-    let rules = RuleSet::load(&args.rules, &config, &chart).map_err(|error| error.to_string())?;
-    let accounts = RuleSetAccounts::new(&rules);
-    let mut books = Books::new(config);
-    let mut state = ReconciliationState::from_books(&books, &accounts);
-    for path in &args.journals {
-        let name = path.display().to_string();
-        let lines = parse_journal(&name, &read(path)?).map_err(|error| error.to_string())?;
-        let Some(last) = lines.last() else {
-            continue;
-        };
-        let context = PostingContext {
-            work_date: last.posting_date,
-        };
-        books
-            .post_journal(&lines, &context, &accounts)
-            .map_err(|error| format!("{error} (nothing of {name} was posted)"))?;
-        state.apply_new_entries(&books, &accounts);
-    }
-    let trial_balance = match &args.gl {
-        Some(path) => Some(
-            parse_trial_balance(&path.display().to_string(), &read(path)?)
-                .map_err(|error| error.to_string())?,
-        ),
-        None => None,
-    };
-    let filter = ReportFilter {
-        period: period(args),
+/// Replays, prints, and returns whether the books reconcile.
+fn reconcile(args: &ReconcileArgs) -> Result<bool, CliError> {
+    let drill = args.drill.as_deref().map(drill_role).transpose()?;
+    let trial_balance = args.gl.as_ref().map(read_trial_balance).transpose()?;
+    let (company, journals, options) = args.posting.resolve(&args.journals, false)?;
+    let accounts = RuleSetAccounts::new(&company.rules);
+    let mut state = ReconciliationState::default();
+    let mut steps = Vec::new();
+    let step_filter = ReportFilter {
         location: args.location.clone(),
         account_no: args.account.clone(),
-        trial_balance,
-        chart: Some(chart),
+        ..ReportFilter::default()
     };
-    Ok(state.report(&books, &accounts, &filter))
+    let mut after_step = |run: &Replay| {
+        state.apply_new_entries(&run.books, &accounts);
+        let report = state.report(&run.books, &accounts, &step_filter);
+        let name = run.steps.last().map_or("", |step| step.step.as_str());
+        steps.push(step_check(name, &report));
+    };
+    let progress = Progress::for_stderr();
+    let run = replay_observed(&company, &journals, &options, &progress, &mut after_step)?;
+    for problem in &run.problems {
+        eprintln!("problem: {problem}");
+    }
+    let filter = ReportFilter {
+        period: period(args),
+        trial_balance,
+        chart: Some(company.chart().clone()),
+        ..step_filter
+    };
+    let report = state.report(&run.books, &accounts, &filter);
+    let drilled = drill.map(|role| (role.name(), drill_cells(&report, role, &run)));
+    let drilled = drilled
+        .as_ref()
+        .map(|(role, cells)| (*role, cells.as_slice()));
+    write_stdout(&render(args.format, &report, &steps, drilled))?;
+    Ok(report.is_reconciled())
+}
+
+fn drill_role(name: &str) -> Result<AccountRole, CliError> {
+    AccountRole::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = AccountRole::ALL.iter().map(|role| role.name()).collect();
+        CliError::input(format!("--drill {name}: there is no account role {name}"))
+            .hint(format!("pass one of: {}", names.join(", ")))
+    })
+}
+
+fn read_trial_balance(path: &PathBuf) -> Result<TrialBalance, CliError> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|error| {
+        CliError::input(format!("cannot read trial balance {name}: {error}"))
+            .hint("check the path given to --gl")
+    })?;
+    parse_trial_balance(&name, &text).map_err(|error| {
+        CliError::input(error.to_string())
+            .hint("the trial balance is CSV with the header account,from,to,balance")
+    })
 }
 
 fn period(args: &ReconcileArgs) -> Period {
@@ -136,191 +182,63 @@ fn period(args: &ReconcileArgs) -> Period {
     }
 }
 
-fn entry_ref(entry: &EntryRef) -> String {
-    match entry {
-        EntryRef::ValueEntry(no) => format!("VE{no}"),
-        EntryRef::GlEntry(no) => format!("GL{no}"),
-        EntryRef::TrialBalanceLine(no) => format!("TB line {no}"),
-    }
-}
-
-fn entry_list(entries: &[EntryRef]) -> String {
-    entries.iter().map(entry_ref).collect::<Vec<_>>().join(" ")
-}
-
-fn render_table(report: &ReconciliationReport) -> String {
-    let mut out = format!("Inventory - G/L reconciliation, {}\n\n", report.period);
-    out += &format!(
-        "{:<26} {:>14} {:>14} {:>14} {:>14}\n",
-        "role", "sub-ledger", "G/L", "difference", "unexplained"
-    );
-    for total in &report.roles {
-        out += &format!(
-            "{:<26} {:>14} {:>14} {:>14} {:>14}\n",
-            total.role.name(),
-            total.sub_ledger,
-            total.general_ledger,
-            total.difference,
-            total.unexplained
-        );
-    }
-    out += "\n";
-    for cell in &report.cells {
-        if cell.difference.is_zero() && cell.explanations.is_empty() {
-            continue;
-        }
-        let key = &cell.key;
-        out += &format!(
-            "{} / {} / location '{}' / {}: sub-ledger {}, G/L {}, difference {}, unexplained {}\n",
-            key.role.name(),
-            key.account_no.as_deref().unwrap_or("(no account)"),
-            key.location,
-            key.inventory_posting_group,
-            cell.sub_ledger,
-            cell.general_ledger,
-            cell.difference,
-            cell.unexplained
-        );
-        for explanation in &cell.explanations {
-            out += &format!(
-                "    {:>12}  {} [{}]\n",
-                explanation.amount,
-                explanation.cause,
-                entry_list(&explanation.entries)
-            );
-        }
-    }
-    for shared in &report.shared_accounts {
-        let roles: Vec<&str> = shared.roles.iter().map(|role| role.name()).collect();
-        out += &format!(
-            "warning: account {} is mapped to several roles: {}\n",
-            shared.account_no,
-            roles.join(", ")
-        );
-    }
-    for waiting in &report.waiting_for_adjustment {
-        out += &format!(
-            "warning: item {} waits for cost adjustment (item ledger entries {:?}); figures will change\n",
-            waiting.item_no, waiting.item_ledger_entries
-        );
-    }
-    for warning in &report.warnings {
-        out += &format!("warning: {warning}\n");
-    }
-    out += if report.is_reconciled() {
-        "reconciled\n"
-    } else {
-        "NOT reconciled\n"
-    };
-    out
-}
-
-fn render_json(report: &ReconciliationReport) -> String {
-    use serde_json::json;
-    let cells: Vec<serde_json::Value> = report
-        .cells
-        .iter()
-        .map(|cell| {
-            let explanations: Vec<serde_json::Value> = cell
-                .explanations
-                .iter()
-                .map(|e| {
-                    json!({
-                        "cause": e.cause.to_string(),
-                        "amount": e.amount.to_string(),
-                        "note_amount": e.note_amount.to_string(),
-                        "entries": e.entries.iter().map(entry_ref).collect::<Vec<_>>(),
-                    })
-                })
-                .collect();
-            json!({
-                "role": cell.key.role.name(),
-                "account": cell.key.account_no.as_deref(),
-                "location": &*cell.key.location,
-                "inventory_posting_group": &*cell.key.inventory_posting_group,
-                "sub_ledger": cell.sub_ledger.to_string(),
-                "general_ledger": cell.general_ledger.to_string(),
-                "difference": cell.difference.to_string(),
-                "unexplained": cell.unexplained.to_string(),
-                "explanations": explanations,
-                "value_entries": cell.value_entries,
-                "gl_entries": cell.gl_entries,
-            })
-        })
-        .collect();
-    let roles: Vec<serde_json::Value> = report
+fn step_check(step: &str, report: &ReconciliationReport) -> StepCheck {
+    let differences = report
         .roles
         .iter()
-        .map(|t| {
-            json!({
-                "role": t.role.name(),
-                "sub_ledger": t.sub_ledger.to_string(),
-                "general_ledger": t.general_ledger.to_string(),
-                "difference": t.difference.to_string(),
-                "unexplained": t.unexplained.to_string(),
-            })
+        .filter(|total| {
+            report
+                .cells
+                .iter()
+                .any(|cell| cell.key.role == total.role && !cell.difference.is_zero())
+        })
+        .map(|total| RoleDifference {
+            role: total.role.name().to_string(),
+            difference: total.difference,
+            unexplained: total.unexplained,
         })
         .collect();
-    let document = json!({
-        "period": report.period,
-        "reconciled": report.is_reconciled(),
-        "explained": report.is_explained(),
-        "roles": roles,
-        "cells": cells,
-        "shared_accounts": report.shared_accounts.iter().map(|s| json!({
-            "account": &*s.account_no,
-            "roles": s.roles.iter().map(|r| r.name()).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "waiting_for_adjustment": report.waiting_for_adjustment.iter().map(|w| json!({
-            "item": w.item_no,
-            "item_ledger_entries": w.item_ledger_entries,
-        })).collect::<Vec<_>>(),
-        "warnings": report.warnings,
-    });
-    format!("{document:#}\n")
+    StepCheck {
+        step: step.to_string(),
+        reconciled: report.is_reconciled(),
+        differences,
+    }
 }
 
-fn render_csv(report: &ReconciliationReport) -> String {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let header = [
-        "row",
-        "role",
-        "account",
-        "location",
-        "inventory_posting_group",
-        "sub_ledger",
-        "general_ledger",
-        "difference",
-        "unexplained",
-        "cause",
-        "amount",
-        "entries",
-    ];
-    let _ = writer.write_record(header);
-    for cell in &report.cells {
-        let key = &cell.key;
-        let account = key.account_no.as_deref().unwrap_or("");
-        let mut row = vec![
-            "cell".to_string(),
-            key.role.name().to_string(),
-            account.to_string(),
-            key.location.to_string(),
-            key.inventory_posting_group.to_string(),
-            cell.sub_ledger.to_string(),
-            cell.general_ledger.to_string(),
-            cell.difference.to_string(),
-            cell.unexplained.to_string(),
-        ];
-        row.extend([String::new(), String::new(), String::new()]);
-        let _ = writer.write_record(&row);
-        for explanation in &cell.explanations {
-            row[0] = "explanation".to_string();
-            row[9] = explanation.cause.to_string();
-            row[10] = explanation.amount.to_string();
-            row[11] = entry_list(&explanation.entries);
-            let _ = writer.write_record(&row);
+fn drill_cells(report: &ReconciliationReport, role: AccountRole, run: &Replay) -> Vec<DrillCell> {
+    report
+        .cells
+        .iter()
+        .filter(|cell| cell.key.role == role)
+        .map(|cell| DrillCell::of(cell, &run.books))
+        .collect()
+}
+
+fn render(
+    format: Format,
+    report: &ReconciliationReport,
+    steps: &[StepCheck],
+    drill: Option<(&str, &[DrillCell])>,
+) -> String {
+    match (format, drill) {
+        (Format::Table, _) => {
+            let mut out: String = steps.iter().map(step_line).collect();
+            out += "\n";
+            out += &render_table(report);
+            if let Some((role, cells)) = drill {
+                out += &drill_table(role, cells);
+            }
+            out + status_line(report.is_reconciled())
         }
+        (Format::Json, _) => {
+            let mut document = render_json(report);
+            document["steps"] = serde_json::json!(steps);
+            if let Some((role, cells)) = drill {
+                document["drill"] = serde_json::json!({ "role": role, "cells": cells });
+            }
+            format!("{document:#}\n")
+        }
+        (Format::Csv, Some((_, cells))) => drill_csv(cells),
+        (Format::Csv, None) => render_csv(report, steps),
     }
-    let bytes = writer.into_inner().unwrap_or_default();
-    String::from_utf8(bytes).unwrap_or_default()
 }

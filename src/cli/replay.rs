@@ -95,6 +95,18 @@ pub fn replay(
     options: &ReplayOptions,
     progress: &Progress,
 ) -> Result<Replay, CliError> {
+    replay_observed(company, journals, options, progress, &mut |_: &Replay| {})
+}
+
+/// [`replay`], calling `after_step` after each step (a journal file with the adjustment its
+/// trigger ran, the full adjustment, posting the queue); the step is the last of `run.steps`.
+pub fn replay_observed(
+    company: &Company,
+    journals: &[JournalFile],
+    options: &ReplayOptions,
+    progress: &Progress,
+    after_step: &mut dyn FnMut(&Replay),
+) -> Result<Replay, CliError> {
     let accounts = RuleSetAccounts::new(&company.rules);
     let mut run = Replay {
         books: Books::new(company.config.clone()),
@@ -105,14 +117,17 @@ pub fn replay(
     for index in 0..journals.len() {
         progress.note(&format!("posting {}", journals[index].name));
         post_journal_file(company, &mut run, journals, index, options, &accounts)?;
+        after_step(&run);
     }
     if options.adjust {
         progress.note("adjusting cost");
         adjust_all(&mut run, options.adjust_post_to_gl, &accounts);
+        after_step(&run);
     }
     if let Some(mode) = &options.post_cost {
         progress.note("posting inventory cost to the G/L");
         post_queue(&mut run, mode.clone(), &accounts);
+        after_step(&run);
     }
     Ok(run)
 }

@@ -8,9 +8,13 @@
 //! - [`valuation`]: inventory valuation per item and location.
 //! - [`trial_balance`]: G/L balances per account and their reconciliation with the valuation.
 //! - [`steps`]: what each step of a run created; the cost adjustment summary.
+//! - [`cost_posting`]: a G/L posting run's amounts per account and its skipped value entries.
 //! - [`explain`]: the chain behind one G/L entry.
+//! - [`drill`]: the entries behind a reconciliation cell.
 //! - [`run`]: the report of a posting run, all of the above together.
 
+pub mod cost_posting;
+pub mod drill;
 pub mod entries;
 pub mod explain;
 pub mod render;
