@@ -72,9 +72,14 @@ pub fn render_table(report: &ReconciliationReport) -> String {
         );
     }
     for waiting in &report.waiting_for_adjustment {
+        let what = if waiting.item_ledger_entries.is_empty() {
+            "its average cost is not adjusted yet".to_string()
+        } else {
+            format!("item ledger entries {:?} wait", waiting.item_ledger_entries)
+        };
         out += &format!(
-            "warning: item {} waits for cost adjustment (item ledger entries {:?}); figures will change\n",
-            waiting.item_no, waiting.item_ledger_entries
+            "warning: item {} waits for cost adjustment ({what}); figures will change; run with --adjust\n",
+            waiting.item_no
         );
     }
     for warning in &report.warnings {
