@@ -153,6 +153,16 @@ struct LateInvoice {
     description: String,
 }
 
+/// Whether a sale took some of this inbound entry (directly, not through a transfer).
+fn sold_from(ledger: &Ledger, inbound_entry_no: u64) -> bool {
+    ledger.applications_of(inbound_entry_no).any(|application| {
+        application.inbound_item_entry_no == inbound_entry_no
+            && ledger
+                .item_ledger_entry(application.outbound_item_entry_no)
+                .is_some_and(|outbound| outbound.entry_type == ItemLedgerEntryType::Sale)
+    })
+}
+
 /// A purchase invoice for the rest of the latest receipt that is not completely invoiced and was
 /// already sold from (of a FIFO, LIFO or Average item, whose outbound entries take its cost),
 /// at a unit cost 10% above the receipt's.
@@ -165,7 +175,7 @@ fn late_invoice(ledger: &Ledger, posting_date: chrono::NaiveDate) -> Result<Late
             let method = ledger.item(entry.item).costing_method;
             entry.entry_type == ItemLedgerEntryType::Purchase
                 && entry.invoiced_quantity < entry.quantity
-                && entry.remaining_quantity < entry.quantity
+                && sold_from(ledger, entry.entry_no)
                 && matches!(
                     method,
                     CostingMethod::Fifo | CostingMethod::Lifo | CostingMethod::Average
