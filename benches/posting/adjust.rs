@@ -56,7 +56,7 @@ impl Bench<'_> {
         let took = started.elapsed();
         println!(
             "{label} nothing changed: {}, {} value entries created ({:.4}% of the full run)",
-            seconds(took),
+            millis(took),
             again.adjustment.value_entry_nos.end - again.adjustment.value_entry_nos.start,
             share(took, full_time)
         );
@@ -70,17 +70,22 @@ impl Bench<'_> {
         let started = Instant::now();
         let run = books.adjust_cost(&AdjustRequest::default(), true, &accounts);
         let took = started.elapsed();
-        println!("{label} late invoice posted in {}", seconds(posted));
+        println!("{label} late invoice posted in {}", millis(posted));
         print_adjustment(label, &run, took, &books.ledger);
         print_created(label, &run, &books.ledger);
         println!(
             "{label} share of the full run: {:.4}% ({} vs {})",
             share(took, full_time),
-            seconds(took),
+            millis(took),
             seconds(full_time)
         );
         Ok(())
     }
+}
+
+/// Small runs in milliseconds, so that sub-millisecond runs still show a figure.
+fn millis(duration: Duration) -> String {
+    format!("{:.3} ms", duration.as_secs_f64() * 1000.0)
 }
 
 fn share(part: Duration, whole: Duration) -> f64 {
@@ -105,7 +110,7 @@ fn print_adjustment(label: &str, run: &AdjustmentPosting, took: Duration, ledger
         .count();
     println!(
         "{label} adjust: {} ({} value entries created/s); {} value entries created, {} entries adjusted over {} items, amount {amount}",
-        seconds(took),
+        millis(took),
         per_second(created, took),
         thousands(created),
         thousands(entries_adjusted),
