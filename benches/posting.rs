@@ -5,7 +5,9 @@
 //! (automatic cost posting through [`Books`] with [`RoleAccounts`]) in one batch and in batches,
 //! and "post inventory cost to G/L" of a queue on its own. Results go to stdout, one figure per
 //! line, ready to paste into `docs/performance.md`. The phases are `ledger`, `ledger-batched`,
-//! `books`, `books-batched` and `gl-queue`; all run by default.
+//! `books`, `books-batched`, `gl-queue` (posting, issue 2), `adjust-full` and
+//! `adjust-incremental` (cost adjustment, issue 4), `gl-rules` (G/L through the Rhai rules,
+//! issue 3) and `recon` (reconciliation kept current, issue 5); all run by default.
 //!
 //! ```text
 //! cargo bench --bench posting                      # 1,000,000 lines, all phases
@@ -16,14 +18,22 @@
 //! Run without `--bench` (as `cargo test --all-targets` does), the default is a 2,000-line smoke
 //! run.
 
+#[path = "posting/adjust.rs"]
+mod adjust;
 #[path = "posting/company.rs"]
 mod company;
 #[path = "posting/generate.rs"]
 mod generate;
+#[path = "posting/gl_rules.rs"]
+mod gl_rules;
 #[path = "posting/memory.rs"]
 mod memory;
+#[path = "posting/recon.rs"]
+mod recon;
 #[path = "posting/rng.rs"]
 mod rng;
+#[path = "posting/rules.rs"]
+mod rules;
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -48,12 +58,16 @@ const BENCH_LINES: usize = 1_000_000;
 const SMOKE_LINES: usize = 2_000;
 
 /// The phases a run can time, in the order they run.
-const PHASES: [&str; 5] = [
+const PHASES: [&str; 9] = [
     "ledger",
     "ledger-batched",
     "books",
     "books-batched",
     "gl-queue",
+    "adjust-full",
+    "adjust-incremental",
+    "gl-rules",
+    "recon",
 ];
 
 struct Options {
@@ -178,8 +192,18 @@ fn run(options: &Options) -> Result<(), String> {
         parse,
     };
     let mut ledger_times = [None, None];
+    // Both adjustment phases share one history: the incremental run follows the full one.
+    let incremental = options.phases.iter().any(|p| p == "adjust-incremental");
+    let mut adjusted = false;
     for phase in &options.phases {
         match phase.as_str() {
+            "adjust-full" | "adjust-incremental" if !adjusted => {
+                bench.adjust_phases(incremental)?;
+                adjusted = true;
+            }
+            "adjust-full" | "adjust-incremental" => {}
+            "gl-rules" => bench.gl_rules_phase()?,
+            "recon" => bench.recon_phase(options.batch_size)?,
             "ledger" => ledger_times[0] = Some(bench.ledger_phase(None)?),
             "ledger-batched" => {
                 ledger_times[1] = Some(bench.ledger_phase(Some(options.batch_size))?)
