@@ -16,14 +16,22 @@ fn snapshot(ledger: &Ledger) -> String {
                 .clone()
         })
         .collect();
+    let entries_per_item: Vec<Vec<u64>> = (0..ledger.config().items.len() as u32)
+        .map(|index| {
+            ledger
+                .entries_of_item(stockpost::ledger::ItemId(index))
+                .map(|entry| entry.entry_no)
+                .collect()
+        })
+        .collect();
     format!(
-        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{entries_per_item:?}",
         ledger.item_ledger_entries(),
         ledger.value_entries(),
         ledger.item_application_entries(),
         items,
         ledger.entry_points(),
-        ledger.applied_entries_to_adjust()
+        ledger.applied_entries_to_adjust().collect::<Vec<_>>()
     )
 }
 

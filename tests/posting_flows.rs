@@ -150,7 +150,7 @@ fn negative_inventory_is_filled_by_later_receipts() {
         ledger.value_entries_of(1).next().unwrap().valuation_date,
         date("2020-01-09")
     );
-    assert!(ledger.applied_entries_to_adjust().contains(&2));
+    assert!(ledger.applied_entries_to_adjust().any(|no| no == 2));
     assert_invariants(&ledger);
 }
 
@@ -427,7 +427,7 @@ fn item_charge_is_split_by_quantity_with_cumulative_rounding() {
         ledger.item_ledger_entry(1).unwrap().invoiced_quantity,
         d("0")
     );
-    assert!(ledger.applied_entries_to_adjust().contains(&1));
+    assert!(ledger.applied_entries_to_adjust().any(|no| no == 1));
     assert_invariants(&ledger);
 }
 

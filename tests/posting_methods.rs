@@ -64,9 +64,9 @@ fn fifo_applies_the_earliest_receipts_first() {
             .unit_cost,
         d("10")
     );
-    assert!(ledger.applied_entries_to_adjust().contains(&1));
-    assert!(ledger.applied_entries_to_adjust().contains(&2));
-    assert!(!ledger.applied_entries_to_adjust().contains(&3));
+    assert!(ledger.applied_entries_to_adjust().any(|no| no == 1));
+    assert!(ledger.applied_entries_to_adjust().any(|no| no == 2));
+    assert!(!ledger.applied_entries_to_adjust().any(|no| no == 3));
 }
 
 #[test]
@@ -97,7 +97,7 @@ fn average_applies_like_fifo_without_cost_application() {
     assert_eq!(cost(&ledger, 4), (d("-30.00"), d("0")));
     let sale_entry = ledger.value_entries_of(4).next().unwrap();
     assert!(sale_entry.valued_by_average_cost);
-    assert!(ledger.applied_entries_to_adjust().is_empty());
+    assert!(ledger.applied_entries_to_adjust().next().is_none());
 }
 
 #[test]

@@ -210,19 +210,14 @@ impl<'a> Adjuster<'a> {
 
     fn flagged_entries(&self, item: ItemId) -> Vec<u64> {
         self.ledger
-            .applied_entries_to_adjust()
+            .applied_entries_to_adjust_of(item)
             .iter()
             .copied()
-            .filter(|&no| {
-                self.ledger
-                    .item_ledger_entry(no)
-                    .is_some_and(|entry| entry.item == item)
-            })
             .collect()
     }
 
     fn has_flagged_entries(&self, item: ItemId) -> bool {
-        !self.flagged_entries(item).is_empty()
+        !self.ledger.applied_entries_to_adjust_of(item).is_empty()
     }
 
     fn record_limit_hit(&mut self, item: ItemId, entry_no: u64, limit: &'static str) {

@@ -151,7 +151,7 @@ pub struct Ledger {
     entry_points: BTreeMap<EntryPointKey, bool>,
     /// Item ledger entries with "Applied Entry to Adjust" set, so that cost adjustment finds
     /// them without a scan.
-    applied_entries_to_adjust: BTreeSet<u64>,
+    applied_entries_to_adjust: Vec<BTreeSet<u64>>,
 
     undo: Vec<UndoRecord>,
     /// Set between [`Ledger::checkpoint`] and commit/rollback. Changes to entries created after
@@ -232,7 +232,7 @@ impl Ledger {
             buckets: HashMap::default(),
             serials_on_hand: HashMap::default(),
             entry_points: BTreeMap::new(),
-            applied_entries_to_adjust: BTreeSet::new(),
+            applied_entries_to_adjust: vec![BTreeSet::new(); config_item_count],
             undo: Vec::new(),
             batch_start: None,
             batch_generation: 0,
@@ -357,8 +357,13 @@ impl Ledger {
     }
 
     /// Item ledger entries flagged "Applied Entry to Adjust", in entry order.
-    pub fn applied_entries_to_adjust(&self) -> &BTreeSet<u64> {
-        &self.applied_entries_to_adjust
+    pub fn applied_entries_to_adjust(&self) -> impl Iterator<Item = u64> + '_ {
+        self.applied_entries_to_adjust.iter().flatten().copied()
+    }
+
+    /// The entries of one item flagged "Applied Entry to Adjust", in entry order.
+    pub fn applied_entries_to_adjust_of(&self, item: ItemId) -> &BTreeSet<u64> {
+        &self.applied_entries_to_adjust[item.0 as usize]
     }
 
     /// Stock on hand in one bucket.
@@ -526,8 +531,17 @@ impl Ledger {
         for entry in self
             .item_ledger_entries
             .drain(checkpoint.item_ledger_entries..)
+            .rev()
         {
-            self.applied_entries_to_adjust.remove(&entry.entry_no);
+            let item = entry.item.0 as usize;
+            self.applied_entries_to_adjust[item].remove(&entry.entry_no);
+            let numbers = &mut self.entries_by_item[item];
+            debug_assert_eq!(
+                numbers.last(),
+                Some(&entry.entry_no),
+                "entries of an item are appended in order"
+            );
+            numbers.pop();
         }
         self.value_entries_by_ile
             .truncate(checkpoint.item_ledger_entries);
@@ -544,11 +558,8 @@ impl Ledger {
             UndoRecord::ItemLedgerEntry(entry_no, saved) => {
                 if let Some(entry) = self.item_ledger_entries.get_mut(entry_no as usize - 1) {
                     saved.restore(entry);
-                    if entry.applied_entry_to_adjust {
-                        self.applied_entries_to_adjust.insert(entry_no);
-                    } else {
-                        self.applied_entries_to_adjust.remove(&entry_no);
-                    }
+                    let (item, flagged) = (entry.item, entry.applied_entry_to_adjust);
+                    self.sync_applied_entry_to_adjust(item, entry_no, flagged);
                 }
             }
             UndoRecord::ValuationDate(entry_no, date) => {
@@ -612,7 +623,7 @@ impl Ledger {
             "ILE numbers are dense"
         );
         if entry.applied_entry_to_adjust {
-            self.applied_entries_to_adjust.insert(entry.entry_no);
+            self.applied_entries_to_adjust[entry.item.0 as usize].insert(entry.entry_no);
         }
         self.entries_by_item[entry.item.0 as usize].push(entry.entry_no);
         self.item_ledger_entries.push(entry);
@@ -682,10 +693,17 @@ impl Ledger {
             ));
         }
         change(entry);
-        if entry.applied_entry_to_adjust {
-            self.applied_entries_to_adjust.insert(entry_no);
+        let (item, flagged) = (entry.item, entry.applied_entry_to_adjust);
+        self.sync_applied_entry_to_adjust(item, entry_no, flagged);
+    }
+
+    /// Keeps the per-item set of flagged entries equal to the entries' flags.
+    fn sync_applied_entry_to_adjust(&mut self, item: ItemId, entry_no: u64, flagged: bool) {
+        let set = &mut self.applied_entries_to_adjust[item.0 as usize];
+        if flagged {
+            set.insert(entry_no);
         } else {
-            self.applied_entries_to_adjust.remove(&entry_no);
+            set.remove(&entry_no);
         }
     }
 
@@ -868,14 +886,20 @@ impl Ledger {
 
     /// Clears "Applied Entry to Adjust" on an entry.
     pub(crate) fn clear_applied_entry_to_adjust(&mut self, entry_no: u64) {
-        if self.applied_entries_to_adjust.contains(&entry_no) {
+        if self
+            .item_ledger_entry(entry_no)
+            .is_some_and(|entry| entry.applied_entry_to_adjust)
+        {
             self.update_item_ledger_entry(entry_no, |entry| entry.applied_entry_to_adjust = false);
         }
     }
 
     /// Sets "Applied Entry to Adjust" on an entry.
     pub(crate) fn set_applied_entry_to_adjust(&mut self, entry_no: u64) {
-        if !self.applied_entries_to_adjust.contains(&entry_no) {
+        if self
+            .item_ledger_entry(entry_no)
+            .is_some_and(|entry| !entry.applied_entry_to_adjust)
+        {
             self.update_item_ledger_entry(entry_no, |entry| entry.applied_entry_to_adjust = true);
         }
     }

@@ -182,7 +182,7 @@ fn stockpost_balances(
 pub(crate) fn waiting_for_adjustment(books: &Books) -> Vec<WaitingForAdjustment> {
     let ledger = &books.ledger;
     let mut by_item: BTreeMap<ItemId, Vec<u64>> = BTreeMap::new();
-    for &entry_no in ledger.applied_entries_to_adjust() {
+    for entry_no in ledger.applied_entries_to_adjust() {
         if let Some(entry) = ledger.item_ledger_entry(entry_no) {
             by_item.entry(entry.item).or_default().push(entry_no);
         }
