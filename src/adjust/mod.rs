@@ -138,6 +138,19 @@ impl Ledger {
     }
 }
 
+/// Whether one pass's adjustments are exactly the previous pass's, reversed.
+fn undoes(
+    this_pass: &[(u64, Decimal, Decimal)],
+    previous_pass: &[(u64, Decimal, Decimal)],
+) -> bool {
+    !this_pass.is_empty()
+        && this_pass.len() == previous_pass.len()
+        && this_pass
+            .iter()
+            .zip(previous_pass)
+            .all(|(now, before)| now.0 == before.0 && now.1 == -before.1 && now.2 == -before.2)
+}
+
 /// One adjustment run in progress.
 pub(crate) struct Adjuster<'a> {
     ledger: &'a mut Ledger,
@@ -180,7 +193,9 @@ impl<'a> Adjuster<'a> {
     fn adjust_item(&mut self, item: ItemId) {
         let is_average = self.ledger.item(item).costing_method == CostingMethod::Average;
         let mut settled = false;
+        let mut previous_pass: Vec<(u64, Decimal, Decimal)> = Vec::new();
         for _ in 0..self.limits.max_passes_per_item {
+            let first = self.ledger.next_value_entry_no();
             let mut changed = self.adjust_applied_cost(item);
             if is_average {
                 changed |= self.adjust_average_cost(item);
@@ -189,6 +204,15 @@ impl<'a> Adjuster<'a> {
                 settled = true;
                 break;
             }
+            // Average transfers that go round between location pools within one period can
+            // make a pass undo the previous one by a rounding step: the two values are equally
+            // right, so the oscillation ends here rather than at the pass bound.
+            let this_pass = self.deltas(first..self.ledger.next_value_entry_no());
+            if is_average && undoes(&this_pass, &previous_pass) && !self.has_flagged_entries(item) {
+                settled = true;
+                break;
+            }
+            previous_pass = this_pass;
         }
         let limit_hit = self
             .outcome
@@ -206,6 +230,20 @@ impl<'a> Adjuster<'a> {
             state.cost_is_adjusted = adjusted;
             state.allow_online_adjustment = true;
         });
+    }
+
+    /// (item ledger entry, expected delta, actual delta) of the value entries in `range`.
+    fn deltas(&self, range: Range<u64>) -> Vec<(u64, Decimal, Decimal)> {
+        range
+            .filter_map(|no| self.ledger.value_entry(no))
+            .map(|entry| {
+                (
+                    entry.item_ledger_entry_no,
+                    entry.cost_amount_expected,
+                    entry.cost_amount_actual,
+                )
+            })
+            .collect()
     }
 
     fn flagged_entries(&self, item: ItemId) -> Vec<u64> {
