@@ -165,6 +165,8 @@ pub struct Ledger {
     codes: HashSet<Code>,
     /// Per item: its inventory and gen. product posting groups, interned once.
     item_posting_groups: Vec<(Code, Code)>,
+    /// Per item: its item category ("" when none), interned once.
+    item_categories: Vec<Code>,
 }
 
 impl Ledger {
@@ -212,6 +214,11 @@ impl Ledger {
                 )
             })
             .collect();
+        let item_categories = config
+            .items
+            .iter()
+            .map(|item| intern(item.item_category.as_deref().unwrap_or("")))
+            .collect();
         let mut dimension_set_ids = HashMap::default();
         dimension_set_ids.insert(Dimensions::new(), DimensionSetId(0));
         Ledger {
@@ -239,6 +246,7 @@ impl Ledger {
             item_saved_in_batch: vec![0; config_item_count],
             codes,
             item_posting_groups,
+            item_categories,
         }
     }
 
@@ -305,6 +313,11 @@ impl Ledger {
 
     pub fn item(&self, item: ItemId) -> &Item {
         &self.config.items[item.0 as usize]
+    }
+
+    /// The item's category code ("" when it has none), interned.
+    pub fn item_category(&self, item: ItemId) -> &Code {
+        &self.item_categories[item.0 as usize]
     }
 
     /// The item's inventory and gen. product posting groups, interned.

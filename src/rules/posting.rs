@@ -5,15 +5,14 @@
 //! provenance, are cached per distinct value-entry key and role, so that posting a million value
 //! entries runs a hash lookup per G/L line, not Rhai and not string formatting.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+
+use rustc_hash::FxHashMap as HashMap;
 
 use super::key::{AccountKey, AccountKeyParts};
 use super::{AccountRole, RoleSide, RuleSet};
 use crate::glpost::{AccountProvenance, AccountResolver, ResolvedAccount};
-use crate::ledger::{
-    Code, DimensionSetId, ItemId, ItemLedgerEntryType, Ledger, LocationId, ValueEntry,
-};
+use crate::ledger::{Code, DimensionSetId, ItemLedgerEntryType, Ledger, LocationId, ValueEntry};
 
 /// What of a value entry the rules can see.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -22,7 +21,7 @@ struct ValueEntryKey {
     inventory_posting_group: Code,
     gen_bus_posting_group: Code,
     gen_prod_posting_group: Code,
-    item: ItemId,
+    item_category: Code,
     entry_type: ItemLedgerEntryType,
     dimension_set: DimensionSetId,
     role: AccountRole,
@@ -41,7 +40,7 @@ impl<'a> RuleSetAccounts<'a> {
         RuleSetAccounts {
             rules,
             hash: Arc::from(rules.hash()),
-            resolved: Mutex::new(HashMap::new()),
+            resolved: Mutex::new(HashMap::default()),
         }
     }
 
@@ -51,13 +50,12 @@ impl<'a> RuleSetAccounts<'a> {
         entry: &ValueEntry,
         role: AccountRole,
     ) -> Result<ResolvedAccount, String> {
-        let item = ledger.item(entry.item);
         let parts = AccountKeyParts {
             location: ledger.location_code(entry.location),
             inventory_posting_group: &entry.inventory_posting_group,
             gen_bus_posting_group: &entry.gen_bus_posting_group,
             gen_prod_posting_group: &entry.gen_prod_posting_group,
-            item_category: item.item_category.as_deref().unwrap_or(""),
+            item_category: ledger.item_category(entry.item),
             entry_type: Some(entry.item_ledger_entry_type),
         };
         let key = AccountKey::new(
@@ -96,7 +94,7 @@ impl AccountResolver for RuleSetAccounts<'_> {
             inventory_posting_group: entry.inventory_posting_group.clone(),
             gen_bus_posting_group: entry.gen_bus_posting_group.clone(),
             gen_prod_posting_group: entry.gen_prod_posting_group.clone(),
-            item: entry.item,
+            item_category: ledger.item_category(entry.item).clone(),
             entry_type: entry.item_ledger_entry_type,
             dimension_set: entry.dimension_set,
             role,
