@@ -5,9 +5,8 @@ mod common;
 use common::*;
 use rust_decimal::Decimal;
 use stockpost::books::Books;
-use stockpost::glpost::{AccountResolver, CostPostingMode, ResolvedAccount, RoleAccounts};
+use stockpost::glpost::{CostPostingMode, RoleAccounts};
 use stockpost::journal::{JournalLine, JournalLineKind, LineCost};
-use stockpost::ledger::{Ledger, ValueEntry};
 use stockpost::posting::PostingContext;
 use stockpost::rules::AccountRole;
 
@@ -230,23 +229,6 @@ fn per_posting_group_compresses_lines_with_the_same_key() {
         .map(|relation| (relation.gl_entry_no, relation.value_entry_no))
         .collect();
     assert_eq!(linked, [(1, 1), (1, 2), (2, 1), (2, 2)]);
-}
-
-/// A resolver that has no account for one role.
-struct MissingRole(AccountRole);
-
-impl AccountResolver for MissingRole {
-    fn account(
-        &self,
-        ledger: &Ledger,
-        entry: &ValueEntry,
-        role: AccountRole,
-    ) -> Result<ResolvedAccount, String> {
-        if role == self.0 {
-            return Err(format!("no {role} account for this key"));
-        }
-        RoleAccounts::new().account(ledger, entry, role)
-    }
 }
 
 #[test]

@@ -134,23 +134,6 @@ fn queued_entries_explain_the_difference_until_posted() {
     assert_eq!(after.cell(&inventory).unwrap().value_entries, [1, 2]);
 }
 
-/// A resolver that has no account for one role.
-struct MissingRole(AccountRole);
-
-impl AccountResolver for MissingRole {
-    fn account(
-        &self,
-        ledger: &Ledger,
-        entry: &ValueEntry,
-        role: AccountRole,
-    ) -> Result<ResolvedAccount, String> {
-        if role == self.0 {
-            return Err(format!("no {role} account for this key"));
-        }
-        RoleAccounts::new().account(ledger, entry, role)
-    }
-}
-
 #[test]
 fn skipped_entries_are_explained_with_their_reason() {
     let mut books = books(false, false);

@@ -143,3 +143,20 @@ pub fn assert_invariants(ledger: &Ledger) {
     let violations = stockpost::ledger::invariants::check_sub_ledger(ledger);
     assert!(violations.is_empty(), "invariants broken: {violations:#?}");
 }
+
+/// A resolver that has no account for one role: every other role posts like `RoleAccounts`.
+pub struct MissingRole(pub stockpost::rules::AccountRole);
+
+impl stockpost::glpost::AccountResolver for MissingRole {
+    fn account(
+        &self,
+        ledger: &Ledger,
+        entry: &stockpost::ledger::ValueEntry,
+        role: stockpost::rules::AccountRole,
+    ) -> Result<stockpost::glpost::ResolvedAccount, String> {
+        if role == self.0 {
+            return Err(format!("no {role} account for this key"));
+        }
+        stockpost::glpost::RoleAccounts::new().account(ledger, entry, role)
+    }
+}
