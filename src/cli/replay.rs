@@ -7,13 +7,13 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use stockpost::adjust::{AdjustRequest, ItemSelection};
-use stockpost::books::Books;
+use stockpost::adjust::AdjustRequest;
+use stockpost::books::{Books, JournalPosting};
 use stockpost::glpost::CostPostingMode;
 use stockpost::journal::{parse_journal, JournalLine};
 use stockpost::posting::PostingContext;
 use stockpost::report::steps::{AdjustmentSummary, StepRow};
-use stockpost::rules::{RuleSetAccounts, TriggerBatch, TriggerDecision};
+use stockpost::rules::RuleSetAccounts;
 
 use super::company::Company;
 use super::failure::CliError;
@@ -149,13 +149,12 @@ fn post_journal_file(
     let mut queued = 0;
     if let Some(work_date) = options.work_date.or_else(|| last_posting_date(&lines)) {
         let context = PostingContext { work_date };
-        let first_value_entry = run.books.ledger.next_value_entry_no();
         let posting = run
             .books
             .post_journal(&lines, &context, accounts)
             .map_err(|error| failed(error.to_string()))?;
         queued += posting.queued_value_entries;
-        queued += run_trigger(company, run, first_value_entry, work_date, accounts)?;
+        queued += run_trigger(company, run, &posting, work_date, accounts)?;
     }
     let step = before.step(&run.books, &journal.name, lines.len() as u64, queued);
     run.steps.push(step);
@@ -173,36 +172,24 @@ fn last_posting_date(lines: &[JournalLine]) -> Option<NaiveDate> {
 fn run_trigger(
     company: &Company,
     run: &mut Replay,
-    first_value_entry: u64,
+    posting: &JournalPosting,
     work_date: NaiveDate,
     accounts: &RuleSetAccounts<'_>,
 ) -> Result<u64, CliError> {
     let Some(trigger) = &company.trigger else {
         return Ok(0);
     };
-    let ledger = &run.books.ledger;
-    let batch = TriggerBatch::from_ledger(
-        ledger,
-        first_value_entry..ledger.next_value_entry_no(),
-        work_date,
-    );
-    let decision = trigger.decide(&batch).map_err(|error| {
-        CliError::input(error.to_string())
-            .hint("the rule `cost_adjustment_trigger` failed after the journal was posted")
-            .hint("fix the rule and run the command again with all the journal files")
-    })?;
-    let TriggerDecision::Items(items) = decision else {
+    let adjusted = run
+        .books
+        .run_adjustment_trigger(trigger, posting, work_date, accounts)
+        .map_err(|error| {
+            CliError::input(error.to_string())
+                .hint("the rule `cost_adjustment_trigger` failed after the journal was posted")
+                .hint("fix the rule and run the command again with all the journal files")
+        })?;
+    let Some(posting) = adjusted else {
         return Ok(0);
     };
-    if items.is_empty() {
-        return Ok(0);
-    }
-    let request = AdjustRequest {
-        items: ItemSelection::Items(items),
-        online: true,
-    };
-    let post_to_gl = company.config.inventory_setup.automatic_cost_posting;
-    let posting = run.books.adjust_cost(&request, post_to_gl, accounts);
     record_adjustment_problems(run, &AdjustmentSummary::of(&posting.adjustment));
     Ok(posting.queued_value_entries)
 }
