@@ -423,23 +423,22 @@ impl<'a> LinePosting<'a> {
             .rounding
             .unit_amount(self.unit_cost_with_overhead(item, direct_unit_cost));
         let method = item.costing_method;
-        let rounding = self.rounding;
         self.ledger.update_item_cost_state(item.id, |state| {
             let before = state.invoiced_quantity - invoiced_quantity;
             state.last_direct_cost = direct_unit_cost;
+            let stock_became_invoiced =
+                before <= Decimal::ZERO && state.invoiced_quantity > Decimal::ZERO;
             match method {
                 CostingMethod::Standard => state.unit_cost = state.standard_cost,
-                CostingMethod::Average => {}
-                _ if before <= Decimal::ZERO && state.invoiced_quantity > Decimal::ZERO => {
+                CostingMethod::Fifo | CostingMethod::Lifo | CostingMethod::Specific
+                    if stock_became_invoiced =>
+                {
                     state.unit_cost = unit_cost_with_overhead;
                 }
                 _ => {}
             }
-            if method == CostingMethod::Average && state.inventory_quantity > Decimal::ZERO {
-                state.unit_cost =
-                    rounding.unit_amount(state.inventory_cost / state.inventory_quantity);
-            }
         });
+        self.update_average_unit_cost(item.id);
     }
 
     /// Average items: the unit cost follows the running average after every inbound.
