@@ -102,11 +102,11 @@ fn resolve(
     };
     Ok(ResolvedAccount {
         account_no: account.account_no,
-        provenance: AccountProvenance {
+        provenance: Arc::new(AccountProvenance {
             rule_set_hash: Arc::from(rules.hash()),
             rule_file: account.rule_file,
             rule_function: Arc::from(account.rule_function),
             key: Arc::from(key_text.as_str()),
-        },
+        }),
     })
 }

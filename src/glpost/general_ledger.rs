@@ -3,6 +3,7 @@
 //! queue of value entries waiting for G/L posting (Post Value Entry to G/L, spec §1.6).
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -38,7 +39,8 @@ pub struct GlEntry {
     pub amount: Decimal,
     pub dimension_set: DimensionSetId,
     pub description: GlDescription,
-    pub provenance: AccountProvenance,
+    /// Shared by every G/L entry the same rule answer produced.
+    pub provenance: Arc<AccountProvenance>,
 }
 
 /// What a G/L entry's description says, kept as data: the text is built only when shown, so

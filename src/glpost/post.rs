@@ -30,7 +30,7 @@ pub trait AccountResolver {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResolvedAccount {
     pub account_no: Code,
-    pub provenance: AccountProvenance,
+    pub provenance: Arc<AccountProvenance>,
 }
 
 /// How a run posts.

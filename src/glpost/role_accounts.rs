@@ -13,7 +13,7 @@ use crate::rules::{AccountRole, RoleSide};
 #[derive(Debug, Clone)]
 pub struct RoleAccounts {
     split_inventory_by_location: bool,
-    provenance: AccountProvenance,
+    provenance: Arc<AccountProvenance>,
 }
 
 impl RoleAccounts {
@@ -27,12 +27,12 @@ impl RoleAccounts {
         let built_in: Code = Arc::from("(built-in)");
         RoleAccounts {
             split_inventory_by_location,
-            provenance: AccountProvenance {
+            provenance: Arc::new(AccountProvenance {
                 rule_set_hash: Arc::from("role-accounts"),
                 rule_file: built_in.clone(),
                 rule_function: Arc::from("role_name"),
                 key: built_in,
-            },
+            }),
         }
     }
 

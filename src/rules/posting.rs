@@ -14,17 +14,28 @@ use super::{AccountRole, RoleSide, RuleSet};
 use crate::glpost::{AccountProvenance, AccountResolver, ResolvedAccount};
 use crate::ledger::{Code, DimensionSetId, ItemLedgerEntryType, Ledger, LocationId, ValueEntry};
 
-/// What of a value entry the rules can see.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// What of a value entry the rules can see, as plain numbers: the posting-group codes by the
+/// address of their shared text. Codes are interned by the ledger, so equal codes share one
+/// address; the cache keeps each key's codes alive ([`CachedAccount`]), so an address cannot be
+/// reused by other text while its key is cached. A code that was not interned only costs a miss.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct ValueEntryKey {
     location: LocationId,
-    inventory_posting_group: Code,
-    gen_bus_posting_group: Code,
-    gen_prod_posting_group: Code,
-    item_category: Code,
+    codes: [usize; 4],
     entry_type: ItemLedgerEntryType,
     dimension_set: DimensionSetId,
     role: AccountRole,
+}
+
+/// A cached answer, with the codes its key points at.
+#[derive(Debug)]
+struct CachedAccount {
+    account: ResolvedAccount,
+    _codes: [Code; 4],
+}
+
+fn address(code: &Code) -> usize {
+    Arc::as_ptr(code) as *const u8 as usize
 }
 
 /// A rule set answering the G/L posting, with a per-key cache of resolved accounts.
@@ -32,7 +43,7 @@ struct ValueEntryKey {
 pub struct RuleSetAccounts<'a> {
     rules: &'a RuleSet,
     hash: Code,
-    resolved: Mutex<HashMap<ValueEntryKey, ResolvedAccount>>,
+    resolved: Mutex<HashMap<ValueEntryKey, CachedAccount>>,
 }
 
 impl<'a> RuleSetAccounts<'a> {
@@ -72,12 +83,12 @@ impl<'a> RuleSetAccounts<'a> {
         };
         Ok(ResolvedAccount {
             account_no: account.account_no,
-            provenance: AccountProvenance {
+            provenance: Arc::new(AccountProvenance {
                 rule_set_hash: self.hash.clone(),
                 rule_file: account.rule_file,
                 rule_function: Arc::from(account.rule_function),
                 key: Arc::from(key_text.as_str()),
-            },
+            }),
         })
     }
 }
@@ -89,12 +100,16 @@ impl AccountResolver for RuleSetAccounts<'_> {
         entry: &ValueEntry,
         role: AccountRole,
     ) -> Result<ResolvedAccount, String> {
+        let category = ledger.item_category(entry.item);
+        let codes = [
+            &entry.inventory_posting_group,
+            &entry.gen_bus_posting_group,
+            &entry.gen_prod_posting_group,
+            category,
+        ];
         let key = ValueEntryKey {
             location: entry.location,
-            inventory_posting_group: entry.inventory_posting_group.clone(),
-            gen_bus_posting_group: entry.gen_bus_posting_group.clone(),
-            gen_prod_posting_group: entry.gen_prod_posting_group.clone(),
-            item_category: ledger.item_category(entry.item).clone(),
+            codes: codes.map(address),
             entry_type: entry.item_ledger_entry_type,
             dimension_set: entry.dimension_set,
             role,
@@ -105,13 +120,17 @@ impl AccountResolver for RuleSetAccounts<'_> {
             .expect("cache lock is never poisoned")
             .get(&key)
         {
-            return Ok(found.clone());
+            return Ok(found.account.clone());
         }
         let resolved = self.resolve(ledger, entry, role)?;
+        let cached = CachedAccount {
+            account: resolved.clone(),
+            _codes: codes.map(Arc::clone),
+        };
         self.resolved
             .lock()
             .expect("cache lock is never poisoned")
-            .insert(key, resolved.clone());
+            .insert(key, cached);
         Ok(resolved)
     }
 }
