@@ -433,14 +433,7 @@ fn item_charge_is_split_by_quantity_with_cumulative_rounding() {
 
 #[test]
 fn item_charge_on_a_standard_item_goes_to_purchase_variance() {
-    let mut config = company();
-    config
-        .items
-        .iter_mut()
-        .find(|item| item.no == "STD")
-        .unwrap()
-        .standard_cost = d("15");
-    let mut ledger = Ledger::new(config);
+    let mut ledger = Ledger::new(company_with_standard_cost("15"));
     post_ok(&mut ledger, purchase("2020-01-01", "STD", "2", "15"));
     post_ok(
         &mut ledger,
@@ -600,14 +593,7 @@ fn adjustments_post_at_their_unit_cost_and_the_item_unit_cost() {
 
 #[test]
 fn standard_cost_change_values_later_receipts_and_open_outbounds() {
-    let mut config = company();
-    config
-        .items
-        .iter_mut()
-        .find(|item| item.no == "STD")
-        .unwrap()
-        .standard_cost = d("15");
-    let mut ledger = Ledger::new(config);
+    let mut ledger = Ledger::new(company_with_standard_cost("15"));
     post_ok(&mut ledger, purchase("2020-01-01", "STD", "2", "15"));
     post_ok(
         &mut ledger,

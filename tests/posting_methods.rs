@@ -132,14 +132,7 @@ fn standard_purchases_split_into_direct_overhead_and_variance() {
 
 #[test]
 fn standard_purchase_above_standard_gives_negative_variance() {
-    let mut config = company();
-    config
-        .items
-        .iter_mut()
-        .find(|item| item.no == "STD")
-        .unwrap()
-        .standard_cost = d("15");
-    let mut ledger = stockpost::ledger::Ledger::new(config);
+    let mut ledger = stockpost::ledger::Ledger::new(company_with_standard_cost("15"));
     post_ok(&mut ledger, purchase("2020-01-01", "STD", "1", "20"));
     assert_eq!(
         value_entries(&ledger, 1),
@@ -153,14 +146,7 @@ fn standard_purchase_above_standard_gives_negative_variance() {
 
 #[test]
 fn standard_receipt_is_expected_at_standard_and_invoice_books_the_variance() {
-    let mut config = company();
-    config
-        .items
-        .iter_mut()
-        .find(|item| item.no == "STD")
-        .unwrap()
-        .standard_cost = d("15");
-    let mut ledger = stockpost::ledger::Ledger::new(config);
+    let mut ledger = stockpost::ledger::Ledger::new(company_with_standard_cost("15"));
     post_ok(&mut ledger, receipt("2020-01-01", "STD", "2", "12"));
     assert_eq!(cost(&ledger, 1), (d("0"), d("30.00")));
     post_ok(

@@ -110,10 +110,7 @@ impl Adjuster<'_> {
     }
 
     fn insert_adjustment_entry(&mut self, mut entry: ValueEntry) {
-        if !entry.valued_quantity.is_zero() {
-            let amount = entry.cost_amount_actual + entry.cost_amount_expected;
-            entry.cost_per_unit = self.rounding.unit_amount(amount / entry.valued_quantity);
-        }
+        entry.set_cost_per_unit(&self.rounding);
         let (item, amount) = (
             entry.item,
             entry.cost_amount_actual + entry.cost_amount_expected,

@@ -228,16 +228,21 @@ fn buffer_value_entry(
         if delta.is_zero() {
             continue;
         }
-        let pair = account_pair(
-            entry.item_ledger_entry_type,
-            entry.entry_type,
-            entry.variance_type,
-            part,
-        )
-        .map_err(|error| format!("value entry {}: {error}", entry.entry_no))?;
+        let pair = pair_of(entry, part)?;
         push_pair(ledger, entry, accounts, pair, delta, &mut lines)?;
     }
     Ok(lines)
+}
+
+/// The account pair of one part of a value entry, or why the matrix has none.
+fn pair_of(entry: &ValueEntry, part: CostPart) -> Result<AccountPair, String> {
+    account_pair(
+        entry.item_ledger_entry_type,
+        entry.entry_type,
+        entry.variance_type,
+        part,
+    )
+    .map_err(|error| format!("value entry {}: {error}", entry.entry_no))
 }
 
 fn push_pair(
@@ -281,13 +286,7 @@ pub fn check_value_entry_accounts(
         parts.push(CostPart::Actual);
     }
     for part in parts {
-        let pair = account_pair(
-            entry.item_ledger_entry_type,
-            entry.entry_type,
-            entry.variance_type,
-            part,
-        )
-        .map_err(|error| format!("value entry {}: {error}", entry.entry_no))?;
+        let pair = pair_of(entry, part)?;
         accounts.account(ledger, entry, pair.account)?;
         accounts.account(ledger, entry, pair.balancing)?;
     }

@@ -182,6 +182,14 @@ pub struct ValueEntry {
 }
 
 impl ValueEntry {
+    /// Sets the informational cost per unit from the amounts and the valued quantity.
+    pub(crate) fn set_cost_per_unit(&mut self, rounding: &crate::money::Rounding) {
+        if !self.valued_quantity.is_zero() {
+            let amount = self.cost_amount_actual + self.cost_amount_expected;
+            self.cost_per_unit = rounding.unit_amount(amount / self.valued_quantity);
+        }
+    }
+
     /// Direct cost, not an item charge: the entries whose invoiced quantity counts.
     pub fn is_direct_non_charge(&self) -> bool {
         self.entry_type == CostEntryType::DirectCost && self.item_charge_no.is_none()

@@ -328,10 +328,7 @@ impl<'a> LinePosting<'a> {
                 ),
             "expected cost only on direct cost and revaluation entries (invariant 6)"
         );
-        if !entry.valued_quantity.is_zero() {
-            let amount = entry.cost_amount_actual + entry.cost_amount_expected;
-            entry.cost_per_unit = self.rounding.unit_amount(amount / entry.valued_quantity);
-        }
+        entry.set_cost_per_unit(&self.rounding);
         let entry_no = entry.entry_no;
         let (item, cost) = (
             entry.item,

@@ -39,6 +39,18 @@ pub fn company() -> CompanyConfig {
     config
 }
 
+/// `company()` with the STD item's standard cost set.
+pub fn company_with_standard_cost(standard_cost: &str) -> CompanyConfig {
+    let mut config = company();
+    let item = config
+        .items
+        .iter_mut()
+        .find(|item| item.no == "STD")
+        .expect("STD item");
+    item.standard_cost = d(standard_cost);
+    config
+}
+
 pub fn ledger() -> Ledger {
     Ledger::new(company())
 }
