@@ -240,7 +240,7 @@ fn broken_trigger_rules_name_file_line_and_what_to_do() {
     .unwrap_err();
     assert_eq!(
         errors.0[0].message,
-        "`cost_adjustment_trigger` must take exactly one parameter (the key), it takes 2"
+        "`cost_adjustment_trigger` must take exactly one parameter (the batch), it takes 2"
     );
 }
 

@@ -154,15 +154,17 @@ pub(crate) fn find_entry_function(files: &[CompiledFile], name: &str) -> Result<
         };
         let location = file.source.function_location(name);
         if function.params.len() != 1 {
+            // The trigger is asked about a batch; the account functions about a key.
+            let parameter = if name == super::trigger::TRIGGER_FUNCTION { "batch" } else { "key" };
             return Err(RuleError::new(
                 RuleErrorKind::EntryFunction,
                 format!(
-                    "`{name}` must take exactly one parameter (the key), it takes {}",
+                    "`{name}` must take exactly one parameter (the {parameter}), it takes {}",
                     function.params.len()
                 ),
             )
             .at(location)
-            .with_help(format!("write it as `fn {name}(key) {{ ... }}`")));
+            .with_help(format!("write it as `fn {name}({parameter}) {{ ... }}`")));
         }
         if let Some(first) = found {
             return Err(RuleError::new(
