@@ -155,7 +155,11 @@ pub(crate) fn find_entry_function(files: &[CompiledFile], name: &str) -> Result<
         let location = file.source.function_location(name);
         if function.params.len() != 1 {
             // The trigger is asked about a batch; the account functions about a key.
-            let parameter = if name == super::trigger::TRIGGER_FUNCTION { "batch" } else { "key" };
+            let parameter = if name == super::trigger::TRIGGER_FUNCTION {
+                "batch"
+            } else {
+                "key"
+            };
             return Err(RuleError::new(
                 RuleErrorKind::EntryFunction,
                 format!(
