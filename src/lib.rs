@@ -16,3 +16,4 @@ pub mod recon;
 pub mod report;
 pub mod rules;
 pub mod scenario;
+pub mod store;

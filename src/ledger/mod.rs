@@ -13,4 +13,4 @@ pub mod period;
 mod state;
 
 pub use entries::*;
-pub use state::{BucketKey, EntryPointKey, ItemCostState, Ledger, LedgerCheckpoint};
+pub use state::{BucketKey, EntryChanges, EntryPointKey, ItemCostState, Ledger, LedgerCheckpoint};

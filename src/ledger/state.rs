@@ -118,6 +118,7 @@ pub struct LedgerCheckpoint {
     item_application_entries: usize,
     dimension_sets: usize,
     undo_len: usize,
+    changes: (usize, usize),
 }
 
 /// The whole costing sub-ledger of one company, in memory.
@@ -167,6 +168,18 @@ pub struct Ledger {
     item_posting_groups: Vec<(Code, Code)>,
     /// Per item: its item category ("" when none), interned once.
     item_categories: Vec<Code>,
+    /// Entries created before the store's last write whose stored fields changed since
+    /// (`None`: nobody asks, nothing is recorded). See [`Ledger::track_changes`].
+    changes: Option<EntryChanges>,
+}
+
+/// Existing entries whose changeable fields (an item ledger entry's bookkeeping, a value
+/// entry's valuation date and posted-to-G/L amounts) changed, in the order they changed; an
+/// entry may appear more than once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EntryChanges {
+    pub item_ledger_entries: Vec<u64>,
+    pub value_entries: Vec<u64>,
 }
 
 impl Ledger {
@@ -247,6 +260,7 @@ impl Ledger {
             codes,
             item_posting_groups,
             item_categories,
+            changes: None,
         }
     }
 
@@ -339,6 +353,11 @@ impl Ledger {
 
     pub fn location_code(&self, location: LocationId) -> &str {
         &self.location_codes[location.0 as usize]
+    }
+
+    /// The dimension sets interned so far; set `n` is at index `n` (set 0 is empty).
+    pub fn dimension_sets(&self) -> &[Dimensions] {
+        &self.dimension_sets
     }
 
     pub fn dimensions(&self, set: DimensionSetId) -> &Dimensions {
@@ -462,6 +481,9 @@ impl Ledger {
             item_application_entries: self.item_application_entries.len(),
             dimension_sets: self.dimension_sets.len(),
             undo_len: 0,
+            changes: self.changes.as_ref().map_or((0, 0), |changes| {
+                (changes.item_ledger_entries.len(), changes.value_entries.len())
+            }),
         };
         self.batch_start = Some(checkpoint);
         checkpoint
@@ -513,6 +535,10 @@ impl Ledger {
                 bucket.open_outbound.remove(&open);
                 bucket.quantity -= quantity;
             }
+        }
+        if let Some(changes) = &mut self.changes {
+            changes.item_ledger_entries.truncate(checkpoint.changes.0);
+            changes.value_entries.truncate(checkpoint.changes.1);
         }
         while self.undo.len() > checkpoint.undo_len {
             let record = self.undo.pop().expect("undo log shorter than its length");
@@ -706,6 +732,9 @@ impl Ledger {
             ));
         }
         change(entry);
+        if let Some(changes) = &mut self.changes {
+            changes.item_ledger_entries.push(entry_no);
+        }
         let (item, flagged) = (entry.item, entry.applied_entry_to_adjust);
         self.sync_applied_entry_to_adjust(item, entry_no, flagged);
     }
@@ -732,6 +761,9 @@ impl Ledger {
                 ));
             }
             entry.valuation_date = date;
+            if let Some(changes) = &mut self.changes {
+                changes.value_entries.push(value_entry_no);
+            }
         }
     }
 
@@ -748,6 +780,9 @@ impl Ledger {
         }
         entry.expected_cost_posted_to_gl = expected;
         entry.cost_posted_to_gl = actual;
+        if let Some(changes) = &mut self.changes {
+            changes.value_entries.push(value_entry_no);
+        }
     }
 
     pub(crate) fn insert_open_inbound(&mut self, key: &BucketKey, open: (NaiveDate, u64)) {
@@ -918,6 +953,21 @@ impl Ledger {
     }
 
     /// Replaces "Allow Posting From" (G/L Setup) from now on.
+    /// Starts (or restarts) recording which entries change, for a store that writes only what
+    /// changed: [`take_changes`](Self::take_changes) hands over what was recorded.
+    pub fn track_changes(&mut self) {
+        self.changes = Some(EntryChanges::default());
+    }
+
+    /// The entries changed since tracking started or since the last call (empty when not
+    /// tracking). A rolled-back batch leaves no trace here.
+    pub fn take_changes(&mut self) -> EntryChanges {
+        match &mut self.changes {
+            Some(changes) => std::mem::take(changes),
+            None => EntryChanges::default(),
+        }
+    }
+
     pub fn set_allow_posting_from(&mut self, date: Option<NaiveDate>) {
         self.config.inventory_setup.allow_posting_from = date;
     }

@@ -1,0 +1,1 @@
+//! The embedded store: one SQLite database per company (rusqlite, bundled SQLite).
