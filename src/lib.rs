@@ -5,6 +5,7 @@
 pub mod adjust;
 pub mod books;
 pub mod chart;
+pub mod company;
 pub mod config;
 pub mod example;
 pub mod glpost;

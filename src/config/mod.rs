@@ -15,7 +15,7 @@ use crate::money::Rounding;
 
 pub use load::{
     example_company, load_company_dir, load_company_files, ConfigError, ConfigFile,
-    EXAMPLE_CONFIG_FILES,
+    COMPANY_FILE, EXAMPLE_CONFIG_FILES, ITEMS_FILE, LOCATIONS_FILE,
 };
 
 /// Everything the costing core needs to know about a company.

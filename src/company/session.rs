@@ -1,0 +1,524 @@
+//! [`StoredCompany`]: a company folder opened for work: its store, its books in memory, and the
+//! company its configuration and rules define now.
+//!
+//! Opening restores the books from the snapshot (when there is a good one) and replays the
+//! batches stored after it; with no usable snapshot every stored batch is replayed. Each command
+//! then runs on the books in memory and is written to the store as one batch, in one
+//! transaction. When a command fails after it changed the books in memory, the session refuses
+//! further work (the caller opens the company again): the store never holds half a batch and
+//! the books in memory never run ahead of it silently.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::books::Books;
+use crate::journal::JournalLine;
+use crate::recon::{ReconciliationState, ReportFilter};
+use crate::rules::posting::RuleSetAccounts;
+use crate::store::sqlite::{OpenOptions, SqliteStore};
+use crate::store::{
+    BatchCommand, BatchId, BooksDelta, CompanyStore, JournalCollision, JournalText, NewBatch,
+    ReconciliationSummary, StoreHead, StoreMarks, StoredBatch,
+};
+
+use super::command::{run_command, CommandOutcome};
+use super::definition::{database_path, CompanyDefinition, LoadedCompany};
+use super::error::CompanyError;
+use super::progress::Progress;
+use super::snapshot_file::{self, RestoredBooks};
+
+/// How to open a company.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OpenMode {
+    /// Only read: commands that change the books are refused, and the database is opened
+    /// read-only (a read-only file can be inspected).
+    pub read_only: bool,
+    /// Ignore the snapshot and replay every stored batch.
+    pub without_snapshot: bool,
+    /// How long to wait for another process's write transaction, in milliseconds.
+    pub busy_timeout_ms: Option<u64>,
+}
+
+/// A committed batch and what its command did.
+#[derive(Debug, Clone)]
+pub struct CommittedBatch {
+    /// `None` when the command changed nothing, so nothing was stored.
+    pub batch_id: Option<BatchId>,
+    pub outcome: CommandOutcome,
+    pub reconciliation: ReconciliationSummary,
+}
+
+/// An open company.
+pub struct StoredCompany {
+    folder: PathBuf,
+    store: SqliteStore,
+    head: StoreHead,
+    books: Books,
+    recon: ReconciliationState,
+    marks: StoreMarks,
+    company: LoadedCompany,
+    definition: CompanyDefinition,
+    /// Set when a command failed after changing the books in memory.
+    poisoned: bool,
+    /// Batches replayed when the company was opened (after the snapshot, if any).
+    replayed_batches: u64,
+    snapshot_batch: Option<BatchId>,
+    read_only: bool,
+}
+
+impl StoredCompany {
+    /// Opens the company in `folder`: its store, its current definition (config/ and rules/),
+    /// and its books restored from the snapshot plus the batches stored after it.
+    pub fn open(
+        folder: &Path,
+        mode: OpenMode,
+        progress: &dyn Progress,
+    ) -> Result<StoredCompany, CompanyError> {
+        if !folder.is_dir() {
+            return Err(CompanyError::input(format!(
+                "company folder {} does not exist",
+                folder.display()
+            ))
+            .hint("create one with `stockpost init DIR`, or pass --company DIR"));
+        }
+        let path = database_path(folder);
+        let options = OpenOptions {
+            read_only: mode.read_only,
+            busy_timeout_ms: mode.busy_timeout_ms.unwrap_or(5000),
+        };
+        let store = SqliteStore::open_with(&path, options).map_err(CompanyError::store)?;
+        let head = store.head().map_err(CompanyError::store)?;
+        let definition = CompanyDefinition::read(folder).map_err(CompanyError::definition)?;
+        let company = LoadedCompany::build(&definition.config, &definition.rules, Some(folder))
+            .map_err(CompanyError::definition)?;
+        let restored = if mode.without_snapshot {
+            None
+        } else {
+            snapshot_file::restore(folder, &store, &head)
+        };
+        let mut session = StoredCompany {
+            folder: folder.to_path_buf(),
+            store,
+            head,
+            books: Books::new(company.config.clone()),
+            recon: ReconciliationState::default(),
+            marks: StoreMarks::default(),
+            company,
+            definition,
+            poisoned: false,
+            replayed_batches: 0,
+            snapshot_batch: None,
+            read_only: mode.read_only,
+        };
+        session.restore(restored, progress)?;
+        Ok(session)
+    }
+
+    /// Snapshot (if any) plus the batches after it; then the current configuration and the
+    /// reconciliation under the current rules.
+    fn restore(
+        &mut self,
+        restored: Option<RestoredBooks>,
+        progress: &dyn Progress,
+    ) -> Result<(), CompanyError> {
+        let (after, recon) = match restored {
+            Some(restored) => {
+                self.books = restored.books;
+                self.snapshot_batch = Some(restored.batch_id);
+                let recon = (restored.rule_set_hash == self.company.rule_set_hash)
+                    .then_some(restored.recon);
+                (restored.batch_id, recon)
+            }
+            None => {
+                self.books = Books::new(self.first_config()?);
+                (0, None)
+            }
+        };
+        self.replayed_batches = replay_batches(&self.store, &mut self.books, after, progress)?;
+        super::config_change::apply(&mut self.books, &self.company.config)?;
+        let accounts = RuleSetAccounts::new(&self.company.rules);
+        self.recon = match recon {
+            Some(mut recon) => {
+                recon.apply_new_entries(&self.books, &accounts);
+                recon
+            }
+            None => ReconciliationState::from_books(&self.books, &accounts),
+        };
+        self.marks = StoreMarks::of(&self.books);
+        let stored_marks = self
+            .head
+            .last_batch
+            .as_ref()
+            .map_or(StoreMarks::default(), |batch| batch.marks_after);
+        if self.marks != stored_marks {
+            return Err(CompanyError::diverged(format!(
+                "the books rebuilt from the store do not match its last batch \
+                 ({:?} rebuilt, {:?} stored)",
+                self.marks, stored_marks
+            )));
+        }
+        self.books.ledger.track_changes();
+        Ok(())
+    }
+
+    /// The configuration the first batch ran under (or the current one for a new company).
+    fn first_config(&self) -> Result<crate::config::CompanyConfig, CompanyError> {
+        let mut first = None;
+        self.store
+            .batches_after(0, &mut |batch| {
+                if first.is_none() {
+                    first = Some(batch.config_hash);
+                }
+                Ok(())
+            })
+            .map_err(CompanyError::store)?;
+        match first {
+            None => Ok(self.company.config.clone()),
+            Some(hash) => StoredCompanies::new(&self.store).config(&hash),
+        }
+    }
+
+    pub fn folder(&self) -> &Path {
+        &self.folder
+    }
+
+    pub fn books(&self) -> &Books {
+        &self.books
+    }
+
+    pub fn reconciliation(&self) -> &ReconciliationState {
+        &self.recon
+    }
+
+    /// The company as its folder defines it now.
+    pub fn company(&self) -> &LoadedCompany {
+        &self.company
+    }
+
+    pub fn definition(&self) -> &CompanyDefinition {
+        &self.definition
+    }
+
+    pub fn head(&self) -> &StoreHead {
+        &self.head
+    }
+
+    pub fn store(&self) -> &SqliteStore {
+        &self.store
+    }
+
+    /// Batches replayed when the company was opened, and the batch the snapshot covered.
+    pub fn restore_work(&self) -> (u64, Option<BatchId>) {
+        (self.replayed_batches, self.snapshot_batch)
+    }
+
+    /// The reconciliation now, in one row.
+    pub fn reconciliation_summary(&self) -> ReconciliationSummary {
+        let accounts = RuleSetAccounts::new(&self.company.rules);
+        let report = self
+            .recon
+            .report(&self.books, &accounts, &ReportFilter::default());
+        let differing: Vec<Decimal> = report
+            .cells
+            .iter()
+            .map(|cell| cell.difference)
+            .filter(|difference| !difference.is_zero())
+            .collect();
+        ReconciliationSummary {
+            reconciled: differing.is_empty(),
+            differing_cells: differing.len() as u64,
+            total_difference: differing.iter().map(|d| d.abs()).sum(),
+        }
+    }
+
+    /// Posts a journal as one batch (with the cost adjustment its trigger rule asks for).
+    /// A journal whose content or one of whose documents is already in the store is refused.
+    pub fn post_journal(
+        &mut self,
+        journal: &JournalText,
+        work_date: Option<NaiveDate>,
+    ) -> Result<CommittedBatch, CompanyError> {
+        self.check_writable()?;
+        if let Some(posted) = self
+            .store
+            .find_posted_journal(journal)
+            .map_err(CompanyError::store)?
+        {
+            let why = match &posted.collision {
+                JournalCollision::SameContent => "the same content".to_string(),
+                JournalCollision::SameDocument(document) => format!(
+                    "document {} ({})",
+                    document.document_no, document.line_type
+                ),
+            };
+            return Err(CompanyError::duplicate(format!(
+                "journal {} was already posted: {why} was posted by {} in batch {} on {}",
+                journal.name, posted.name, posted.batch_id, posted.committed_at
+            )));
+        }
+        let work_date = match work_date {
+            Some(date) => date,
+            None => match last_posting_date(journal)? {
+                Some(date) => date,
+                None => {
+                    return Err(CompanyError::input(format!(
+                        "journal {} has no lines",
+                        journal.name
+                    ))
+                    .hint("nothing was posted"))
+                }
+            },
+        };
+        self.commit(BatchCommand::PostJournal { work_date }, Some(journal))
+    }
+
+    /// Runs a batch command and stores it.
+    pub fn run(&mut self, command: BatchCommand) -> Result<CommittedBatch, CompanyError> {
+        self.check_writable()?;
+        self.commit(command, None)
+    }
+
+    fn check_writable(&self) -> Result<(), CompanyError> {
+        if self.poisoned {
+            return Err(CompanyError::internal(
+                "an earlier command failed after changing the books in memory; open the \
+                 company again",
+            ));
+        }
+        if self.read_only {
+            return Err(CompanyError::input("the company was opened read-only"));
+        }
+        Ok(())
+    }
+
+    fn commit(
+        &mut self,
+        command: BatchCommand,
+        journal: Option<&JournalText>,
+    ) -> Result<CommittedBatch, CompanyError> {
+        let before = self.marks;
+        let outcome = run_command(&mut self.books, &self.company, &command, journal).map_err(
+            |error| {
+                if error.books_changed {
+                    self.poisoned = true;
+                }
+                CompanyError::input(error.message).hint(match &journal {
+                    Some(journal) => format!(
+                        "nothing of {} was posted: a journal posts whole or not at all",
+                        journal.name
+                    ),
+                    None => "nothing was stored".to_string(),
+                })
+            },
+        )?;
+        let accounts = RuleSetAccounts::new(&self.company.rules);
+        self.recon.apply_new_entries(&self.books, &accounts);
+        let reconciliation = self.reconciliation_summary();
+        let changes = self.books.ledger.take_changes();
+        let delta = BooksDelta::new(&self.books, before, changes);
+        if delta.after == before
+            && delta.changed_item_ledger_entries.is_empty()
+            && delta.changed_value_entries.is_empty()
+            && delta.queue_added.is_empty()
+            && delta.queue_removed.is_empty()
+            && journal.is_none()
+        {
+            return Ok(CommittedBatch {
+                batch_id: None,
+                outcome,
+                reconciliation,
+            });
+        }
+        let batch = NewBatch {
+            command,
+            journal,
+            rule_set: &self.definition.rules,
+            config: &self.definition.config,
+            committed_at: now_rfc3339(),
+            reconciliation: Some(reconciliation.clone()),
+        };
+        let result = self.store.commit_batch(&batch, &delta);
+        let after = delta.after;
+        let batch_id = match result {
+            Ok(batch_id) => batch_id,
+            Err(error) => {
+                self.poisoned = true;
+                return Err(CompanyError::store(error));
+            }
+        };
+        self.marks = after;
+        self.head = self.store.head().map_err(CompanyError::store)?;
+        snapshot_file::write_if_due(self)?;
+        Ok(CommittedBatch {
+            batch_id: Some(batch_id),
+            outcome,
+            reconciliation,
+        })
+    }
+
+    /// Writes a snapshot of the books now (after the last batch).
+    pub fn write_snapshot(&self) -> Result<(), CompanyError> {
+        snapshot_file::write(self)
+    }
+
+    pub(crate) fn recon_state(&self) -> &ReconciliationState {
+        &self.recon
+    }
+}
+
+/// Replays every stored batch after `after` onto `books`; returns how many it replayed.
+pub(crate) fn replay_batches(
+    store: &SqliteStore,
+    books: &mut Books,
+    after: BatchId,
+    progress: &dyn Progress,
+) -> Result<u64, CompanyError> {
+    let total = store
+        .head()
+        .map_err(CompanyError::store)?
+        .last_batch
+        .map_or(0, |batch| batch.batch_id.saturating_sub(after));
+    if total == 0 {
+        return Ok(0);
+    }
+    progress.begin("replaying stored batches", total);
+    let mut companies = StoredCompanies::new(store);
+    let mut failure = None;
+    let mut replayed = 0;
+    store
+        .batches_after(after, &mut |batch: StoredBatch| {
+            if failure.is_none() {
+                if let Err(error) = replay_one(&mut companies, books, &batch) {
+                    failure = Some(error);
+                }
+                replayed += 1;
+                progress.advance(replayed);
+            }
+            Ok(())
+        })
+        .map_err(CompanyError::store)?;
+    progress.end();
+    match failure {
+        Some(error) => Err(error),
+        None => Ok(replayed),
+    }
+}
+
+fn replay_one(
+    companies: &mut StoredCompanies<'_>,
+    books: &mut Books,
+    batch: &StoredBatch,
+) -> Result<(), CompanyError> {
+    let company = companies.company(&batch.config_hash, &batch.rule_set_hash)?;
+    super::config_change::apply(books, &company.config)?;
+    run_command(books, company, &batch.command, batch.journal.as_ref()).map_err(|error| {
+        CompanyError::diverged(format!(
+            "stored batch {} ({}) does not replay: {}",
+            batch.batch_id,
+            batch.command.name(),
+            error.message
+        ))
+    })?;
+    let marks = StoreMarks::of(books);
+    if marks != batch.marks_after {
+        return Err(CompanyError::diverged(format!(
+            "stored batch {} ({}) replays to other entry counts ({marks:?}) than stored ({:?})",
+            batch.batch_id,
+            batch.command.name(),
+            batch.marks_after
+        )));
+    }
+    Ok(())
+}
+
+/// The companies stored batches ran under, loaded once per (configuration, rule set).
+pub(crate) struct StoredCompanies<'a> {
+    store: &'a SqliteStore,
+    loaded: HashMap<(String, String), LoadedCompany>,
+}
+
+impl<'a> StoredCompanies<'a> {
+    pub(crate) fn new(store: &'a SqliteStore) -> Self {
+        StoredCompanies {
+            store,
+            loaded: HashMap::new(),
+        }
+    }
+
+    pub(crate) fn company(
+        &mut self,
+        config_hash: &str,
+        rule_set_hash: &str,
+    ) -> Result<&LoadedCompany, CompanyError> {
+        let key = (config_hash.to_string(), rule_set_hash.to_string());
+        if !self.loaded.contains_key(&key) {
+            let config = self.source(config_hash, "configuration", true)?;
+            let rules = self.source(rule_set_hash, "rule set", false)?;
+            let company = LoadedCompany::build(&config, &rules, None).map_err(|error| {
+                CompanyError::diverged(format!(
+                    "the stored configuration {config_hash} with rule set {rule_set_hash} no \
+                     longer loads: {}",
+                    error.message
+                ))
+            })?;
+            self.loaded.insert(key.clone(), company);
+        }
+        Ok(&self.loaded[&key])
+    }
+
+    pub(crate) fn config(
+        &mut self,
+        config_hash: &str,
+    ) -> Result<crate::config::CompanyConfig, CompanyError> {
+        let config = self.source(config_hash, "configuration", true)?;
+        let files: Vec<crate::config::ConfigFile<'_>> = config
+            .files
+            .iter()
+            .map(|(name, text)| crate::config::ConfigFile { name, text })
+            .collect();
+        crate::config::load_company_files(&files).map_err(|error| {
+            CompanyError::diverged(format!(
+                "the stored configuration {config_hash} no longer loads: {error}"
+            ))
+        })
+    }
+
+    fn source(
+        &self,
+        hash: &str,
+        what: &str,
+        config: bool,
+    ) -> Result<crate::store::SourceSet, CompanyError> {
+        let found = if config {
+            self.store.config(hash)
+        } else {
+            self.store.rule_set(hash)
+        }
+        .map_err(CompanyError::store)?;
+        found.ok_or_else(|| {
+            CompanyError::diverged(format!("the store lacks the {what} {hash} a batch names"))
+        })
+    }
+}
+
+/// The last posting date of a journal's lines (the default work date of its batch).
+fn last_posting_date(journal: &JournalText) -> Result<Option<NaiveDate>, CompanyError> {
+    let lines: Vec<JournalLine> = crate::journal::parse_journal(&journal.name, &journal.text)
+        .map_err(|error| {
+            CompanyError::input(error.to_string()).hint(format!(
+                "nothing of {} was posted: fix the line and post the file again",
+                journal.name
+            ))
+        })?;
+    Ok(lines.iter().map(|line| line.posting_date).max())
+}
+
+/// The current time in UTC as RFC 3339, to the second.
+fn now_rfc3339() -> String {
+    chrono::Utc::now()
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
+}

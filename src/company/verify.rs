@@ -1,0 +1,220 @@
+//! `stockpost verify`: replay every stored batch in memory, under the configuration and rule set
+//! it was stored with, and check that it reproduces every stored row exactly and that the
+//! invariants of spec §9 hold.
+
+use std::collections::{BTreeSet, HashSet};
+
+use crate::adjust::invariants::check_after_settle;
+use crate::books::Books;
+use crate::glpost::invariants::check_general_ledger;
+use crate::ledger::invariants::check_sub_ledger;
+use crate::rules::posting::RuleSetAccounts;
+use crate::store::rows::rows_of_all;
+use crate::store::sqlite::SqliteStore;
+use crate::store::{CompanyStore, EntryTable, Row, RowValue};
+
+use super::error::CompanyError;
+use super::progress::Progress;
+use super::session::{replay_batches, StoredCompanies};
+
+/// At most this many differences are listed (all are counted).
+pub const MAX_LISTED_DIFFERENCES: usize = 200;
+
+/// One stored row that the replay does not reproduce.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowDifference {
+    pub table: &'static str,
+    pub key: u64,
+    /// The column that differs (`None`: the whole row is missing on one side).
+    pub column: Option<&'static str>,
+    pub stored: String,
+    pub replayed: String,
+}
+
+/// What `verify` found.
+#[derive(Debug, Clone, Default)]
+pub struct VerifyReport {
+    pub batches: u64,
+    /// Rows compared per table.
+    pub rows_compared: Vec<(&'static str, u64)>,
+    pub differences_found: u64,
+    /// The first [`MAX_LISTED_DIFFERENCES`] differences.
+    pub differences: Vec<RowDifference>,
+    /// Invariant violations, as "invariant N: message".
+    pub violations: Vec<String>,
+    /// Whether the books are settled (nothing waits for cost adjustment or G/L posting), so
+    /// that the after-settle invariants were checked.
+    pub settled: bool,
+    /// Invariant checks left out, with why.
+    pub notes: Vec<String>,
+    /// The replay failed before every batch was replayed.
+    pub replay_error: Option<String>,
+}
+
+impl VerifyReport {
+    pub fn passed(&self) -> bool {
+        self.differences_found == 0 && self.violations.is_empty() && self.replay_error.is_none()
+    }
+}
+
+/// Replays the store into fresh books and compares.
+pub fn verify(store: &SqliteStore, progress: &dyn Progress) -> Result<VerifyReport, CompanyError> {
+    let mut report = VerifyReport::default();
+    let mut first = None;
+    let mut rule_sets = BTreeSet::new();
+    let mut last = None;
+    store
+        .batches_after(0, &mut |batch| {
+            report.batches += 1;
+            if first.is_none() {
+                first = Some(batch.config_hash.clone());
+            }
+            last = Some((batch.config_hash.clone(), batch.rule_set_hash.clone()));
+            rule_sets.insert((batch.config_hash, batch.rule_set_hash));
+            Ok(())
+        })
+        .map_err(CompanyError::store)?;
+    let Some(first_config) = first else {
+        return Ok(report);
+    };
+    let mut companies = StoredCompanies::new(store);
+    let mut books = Books::new(companies.config(&first_config)?);
+    if let Err(error) = replay_batches(store, &mut books, 0, progress) {
+        report.replay_error = Some(error.message);
+        return Ok(report);
+    }
+    compare_rows(store, &books, &mut report)?;
+    check_invariants(&books, &mut companies, &rule_sets, last, &mut report)?;
+    Ok(report)
+}
+
+fn compare_rows(
+    store: &SqliteStore,
+    books: &Books,
+    report: &mut VerifyReport,
+) -> Result<(), CompanyError> {
+    for table in EntryTable::ALL {
+        let replayed: Vec<Row> = rows_of_all(books, table);
+        let mut index = 0usize;
+        let mut compared = 0u64;
+        let mut stored_keys = HashSet::new();
+        let columns = table.columns();
+        store
+            .read_rows(table, &mut |stored: Row| {
+                compared += 1;
+                stored_keys.insert(stored.key);
+                // Both sides are in key order: advance the replayed side to the stored key.
+                while index < replayed.len() && replayed[index].key < stored.key {
+                    if !stored_keys.contains(&replayed[index].key) {
+                        record(report, missing(table, &replayed[index], false));
+                    }
+                    index += 1;
+                }
+                match replayed.get(index) {
+                    Some(row) if row.key == stored.key => {
+                        for (column, (left, right)) in
+                            columns.iter().zip(stored.values.iter().zip(&row.values))
+                        {
+                            if left != right {
+                                record(
+                                    report,
+                                    RowDifference {
+                                        table: table.sql_name(),
+                                        key: stored.key,
+                                        column: Some(column),
+                                        stored: show(left),
+                                        replayed: show(right),
+                                    },
+                                );
+                            }
+                        }
+                        index += 1;
+                    }
+                    _ => record(report, missing(table, &stored, true)),
+                }
+                Ok(())
+            })
+            .map_err(CompanyError::store)?;
+        for row in &replayed[index.min(replayed.len())..] {
+            record(report, missing(table, row, false));
+        }
+        report.rows_compared.push((table.sql_name(), compared));
+    }
+    Ok(())
+}
+
+/// A row present on one side only (`stored_only`: in the store, not in the replay).
+fn missing(table: EntryTable, row: &Row, stored_only: bool) -> RowDifference {
+    let text = row.values.iter().map(show).collect::<Vec<_>>().join(", ");
+    let (stored, replayed) = if stored_only {
+        (text, "(no such row)".to_string())
+    } else {
+        ("(no such row)".to_string(), text)
+    };
+    RowDifference {
+        table: table.sql_name(),
+        key: row.key,
+        column: None,
+        stored,
+        replayed,
+    }
+}
+
+fn record(report: &mut VerifyReport, difference: RowDifference) {
+    report.differences_found += 1;
+    if report.differences.len() < MAX_LISTED_DIFFERENCES {
+        report.differences.push(difference);
+    }
+}
+
+fn show(value: &RowValue) -> String {
+    match value {
+        RowValue::Null => "NULL".to_string(),
+        RowValue::Integer(number) => number.to_string(),
+        RowValue::Text(text) => format!("'{text}'"),
+    }
+}
+
+fn check_invariants(
+    books: &Books,
+    companies: &mut StoredCompanies<'_>,
+    rule_sets: &BTreeSet<(String, String)>,
+    last: Option<(String, String)>,
+    report: &mut VerifyReport,
+) -> Result<(), CompanyError> {
+    let mut violations: Vec<String> = check_sub_ledger(&books.ledger)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    if let Some((config_hash, rule_set_hash)) = last {
+        let company = companies.company(&config_hash, &rule_set_hash)?;
+        let accounts = RuleSetAccounts::new(&company.rules);
+        let single_rule_set = rule_sets.len() == 1;
+        if !single_rule_set {
+            report.notes.push(format!(
+                "the batches ran under {} configurations and rule sets; invariant 18 (every \
+                 G/L entry is on the account the rules give) is not checked",
+                rule_sets.len()
+            ));
+        }
+        violations.extend(
+            check_general_ledger(books, &accounts)
+                .iter()
+                .filter(|violation| single_rule_set || violation.invariant != 18)
+                .map(ToString::to_string),
+        );
+    }
+    report.settled = books.general_ledger.queue().is_empty()
+        && books.ledger.applied_entries_to_adjust().next().is_none();
+    if report.settled {
+        violations.extend(check_after_settle(books).iter().map(ToString::to_string));
+    } else {
+        report.notes.push(
+            "the books are not settled (entries wait for cost adjustment or G/L posting): the \
+             after-settle invariants (3-5, 9-13, 15, 17, 22, 23) are not checked"
+                .to_string(),
+        );
+    }
+    report.violations = violations;
+    Ok(())
+}
