@@ -9,6 +9,8 @@ use clap::Args;
 use serde::Serialize;
 
 use stockpost::adjust::{AdjustRequest, ItemSelection};
+use stockpost::books::{AdjustmentPosting, Books};
+use stockpost::store::BatchCommand;
 use stockpost::report::cost_posting::{
     gl_account_totals, gl_account_totals_footer, skipped_rows, GlAccountTotalRow, SkippedRow,
 };
@@ -21,23 +23,26 @@ use super::failure::CliError;
 use super::inputs::{write_stdout, CompanyArgs, Format};
 use super::post::finish;
 use super::replay::{replay, Progress, Replay};
+use super::stored::{company_folder, open};
 
 /// `--help` text of the command, with examples (set on the `Cli` variant).
-pub const LONG_ABOUT: &str = "Adjust cost (\"Adjust Cost - Item Entries\") after replaying \
-    journal files, and print what the adjustment changed.\n\n\
-    The journals are posted as `stockpost post` posts them (one batch per file, the rule \
-    `cost_adjustment_trigger` after each batch). Then cost adjustment runs for every item whose \
+pub const LONG_ABOUT: &str = "Adjust cost (\"Adjust Cost - Item Entries\") in a company's \
+    store, or after replaying journal files in memory, and print what the adjustment changed.\n\n\
+    Without journal files the company's store is adjusted (--company DIR, default the current \
+    folder) and the run is stored as one batch. With journal files nothing is stored: the \
+    journals are posted in memory as `stockpost post --dry-run` posts them. Cost adjustment runs for every item whose \
     cost is not adjusted, or only for the items named with --item (repeatable) or the items of \
     one --item-category (not both, as in Business Central). Its entries are posted to the G/L \
     when the company's automatic cost posting is on, unless --no-post-to-gl; --post-to-gl posts \
     them even when it is off. Entries not posted wait in the G/L queue (for `stockpost \
-    post-cost`; there is no store yet, so the queue ends with the command).\n\n\
+    post-cost`).\n\n\
     The summary: value entries created; per item the entries adjusted and the amount; per G/L \
     account the G/L entries of the adjustment's posting and their amount (names from the \
     chart); bounds hit; value entries the G/L posting skipped, with the reason. A run that \
     changes nothing says \"0 value entries created\".\n\n\
     Examples:\n  \
-    stockpost adjust --company acme journals/*.csv\n  \
+    stockpost adjust --company acme\n  \
+    stockpost adjust --company acme journals/*.csv   (in memory, nothing stored)\n  \
     stockpost adjust --item 1000 --item 2000 --no-post-to-gl week1.csv week2.csv\n  \
     stockpost adjust --item-category BEANS --format json journals/*.csv\n\n\
     Exit status: 0 adjusted; 1 adjusted, but a bound was hit (the item stays not adjusted) or \
@@ -63,8 +68,8 @@ pub struct AdjustArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Journal files, one batch each, posted in the order given
-    #[arg(required = true, value_name = "JOURNAL")]
+    /// Journal files to replay in memory first (nothing is stored); none: the company's store
+    #[arg(value_name = "JOURNAL")]
     pub journals: Vec<PathBuf>,
 }
 
@@ -91,6 +96,9 @@ pub fn run(args: &AdjustArgs) -> ExitCode {
 }
 
 fn adjust(args: &AdjustArgs) -> Result<Vec<String>, CliError> {
+    if args.journals.is_empty() {
+        return adjust_store(args);
+    }
     let (company, journals) = args.company.load(&args.journals)?;
     let selection = selection(args, &company)?;
     let options = args.company.journals_only();
@@ -103,6 +111,47 @@ fn adjust(args: &AdjustArgs) -> Result<Vec<String>, CliError> {
         Format::Csv => render_csv_tables(&report),
     })?;
     Ok(problems(run.problems, &report))
+}
+
+/// Adjusts the company's store as one batch.
+fn adjust_store(args: &AdjustArgs) -> Result<Vec<String>, CliError> {
+    if args.company.work_date.is_some() {
+        return Err(CliError::input("--work-date needs journal files")
+            .hint("an adjustment of the store has no work date"));
+    }
+    let folder = company_folder(args.company.company.as_deref());
+    let mut session = open(&folder, false)?;
+    let selection = selection(args, session.company())?;
+    let post_to_gl = post_to_gl(args, session.company());
+    let first_gl_entry = session.books().general_ledger.entries().len() as u64 + 1;
+    let (items, item_category) = match &selection {
+        ItemSelection::All => (Vec::new(), None),
+        ItemSelection::Items(items) => (items.clone(), None),
+        ItemSelection::Category(category) => (Vec::new(), Some(category.clone())),
+    };
+    let committed = session.run(BatchCommand::AdjustCost {
+        items,
+        item_category,
+        post_to_gl,
+    })?;
+    let posting = committed
+        .outcome
+        .adjustment
+        .expect("an adjustment batch adjusts");
+    let report = adjust_report(
+        session.company(),
+        session.books(),
+        describe(&selection),
+        post_to_gl,
+        &posting,
+        first_gl_entry,
+    );
+    write_stdout(&match args.format {
+        Format::Table => render_text(&report),
+        Format::Json => render_json(&report),
+        Format::Csv => render_csv_tables(&report),
+    })?;
+    Ok(problems(Vec::new(), &report))
 }
 
 fn post_to_gl(args: &AdjustArgs, company: &Company) -> bool {
@@ -167,16 +216,35 @@ pub fn adjust_books(
         online: false,
     };
     let posting = run.books.adjust_cost(&request, post_to_gl, &accounts);
-    let next_gl_entry = run.books.general_ledger.entries().len() as u64 + 1;
-    let config = run.books.ledger.config();
+    adjust_report(
+        company,
+        &run.books,
+        selection_text,
+        post_to_gl,
+        &posting,
+        first_gl_entry,
+    )
+}
+
+/// The report of an adjustment run that created the G/L entries from `first_gl_entry` on.
+pub fn adjust_report(
+    company: &Company,
+    books: &Books,
+    selection: String,
+    post_to_gl: bool,
+    posting: &AdjustmentPosting,
+    first_gl_entry: u64,
+) -> AdjustReport {
+    let next_gl_entry = books.general_ledger.entries().len() as u64 + 1;
+    let config = books.ledger.config();
     AdjustReport {
         company: config.name.clone(),
         currency: config.currency.clone(),
-        selection: selection_text,
+        selection,
         post_to_gl,
         adjustment: AdjustmentSummary::of(&posting.adjustment),
         gl_accounts: gl_account_totals(
-            &run.books.general_ledger,
+            &books.general_ledger,
             company.chart(),
             first_gl_entry..next_gl_entry,
         ),

@@ -1,84 +1,57 @@
-//! The company a command works on: its configuration, chart of accounts, account rules and
-//! cost adjustment trigger, from a company folder (`config/` and `rules/`) or the embedded
-//! example.
+//! The company a command works on: a company folder (its `config/`, `rules/` and store) or the
+//! embedded example.
 
 use std::path::Path;
 
-use stockpost::chart::ChartOfAccounts;
-use stockpost::config::{load_company_dir, CompanyConfig};
-use stockpost::example::{example_chart, example_config, example_rule_sources};
-use stockpost::rules::loader::read_rule_dir;
-use stockpost::rules::{AdjustmentTrigger, RuleLimits, RuleSet};
+use stockpost::company::definition::source_set;
+use stockpost::company::{CompanyDefinition, CompanyError, LoadedCompany};
+use stockpost::config::EXAMPLE_CONFIG_FILES;
+use stockpost::example::{EXAMPLE_CHART_FILE, EXAMPLE_RULE_FILES};
 
 use super::failure::CliError;
 
 /// A loaded company, ready to post.
-pub struct Company {
-    pub config: CompanyConfig,
-    pub rules: RuleSet,
-    /// `fn cost_adjustment_trigger` of the rule folder, when a rule file defines it.
-    pub trigger: Option<AdjustmentTrigger>,
+pub type Company = LoadedCompany;
+
+/// The embedded example company (Kaffeewerk AG); it is part of the build, so it loads.
+pub fn example_company() -> Company {
+    let owned = |files: &[(&str, &str)]| -> Vec<(String, String)> {
+        files
+            .iter()
+            .map(|&(name, text)| (name.to_string(), text.to_string()))
+            .collect()
+    };
+    let mut config = owned(EXAMPLE_CONFIG_FILES);
+    config.push((
+        EXAMPLE_CHART_FILE.0.to_string(),
+        EXAMPLE_CHART_FILE.1.to_string(),
+    ));
+    config.sort();
+    let rules = owned(EXAMPLE_RULE_FILES);
+    LoadedCompany::build(&source_set(config), &source_set(rules), None)
+        .unwrap_or_else(|error| panic!("bundled example company: {error}"))
 }
 
-impl Company {
-    pub fn chart(&self) -> &ChartOfAccounts {
-        self.rules.chart()
+/// Loads `dir/config` (company, items, locations, `accounts.toml`) and `dir/rules/*.rhai`.
+pub fn load_company(dir: &Path) -> Result<Company, CliError> {
+    if !dir.is_dir() {
+        return Err(CliError::input(format!(
+            "company folder {} does not exist",
+            dir.display()
+        ))
+        .hint("pass --company DIR, the folder that holds config/ and rules/"));
     }
+    let definition = CompanyDefinition::read(dir)
+        .map_err(|error| CliError::from(CompanyError::definition(error)))?;
+    LoadedCompany::build(&definition.config, &definition.rules, Some(dir))
+        .map_err(|error| CliError::from(CompanyError::definition(error)))
+}
 
-    /// The embedded example company (Kaffeewerk AG); it is part of the build, so it loads.
-    pub fn example() -> Company {
-        let config = example_config();
-        let sources = example_rule_sources();
-        let rules = RuleSet::from_sources(&sources, &config, &example_chart())
-            .unwrap_or_else(|errors| panic!("bundled example rules: {errors}"));
-        let trigger = AdjustmentTrigger::from_sources(&sources, RuleLimits::default())
-            .unwrap_or_else(|errors| panic!("bundled example trigger: {errors}"));
-        Company {
-            config,
-            rules,
-            trigger,
-        }
-    }
-
-    /// Loads `dir/config` (company, items, locations, `accounts.toml`) and `dir/rules/*.rhai`.
-    pub fn load(dir: &Path) -> Result<Company, CliError> {
-        if !dir.is_dir() {
-            return Err(CliError::input(format!(
-                "company folder {} does not exist",
-                dir.display()
-            ))
-            .hint("pass --company DIR, the folder that holds config/ and rules/"));
-        }
-        let config_dir = dir.join("config");
-        let rules_dir = dir.join("rules");
-        let config_hint = "fix the file and run the command again; every key is described in \
-                           docs/configuration.md";
-        let chart = ChartOfAccounts::load(&config_dir.join("accounts.toml"))
-            .map_err(|error| CliError::input(error.to_string()).hint(config_hint))?;
-        let config = load_company_dir(&config_dir)
-            .map_err(|error| CliError::input(error.to_string()).hint(config_hint))?;
-        let rules_hint = format!(
-            "fix the rule file and check it with `stockpost rules check {} --config {}`",
-            rules_dir.display(),
-            config_dir.display()
-        );
-        let limits = RuleLimits::default();
-        let sources = read_rule_dir(&rules_dir, &limits)
-            .map_err(|error| CliError::input(error.to_string()).hint(&rules_hint))?;
-        if sources.is_empty() {
-            return Err(
-                CliError::input(format!("no .rhai files in {}", rules_dir.display()))
-                    .hint("a company's rules/ folder holds its account rules; see docs/rules.md"),
-            );
-        }
-        let rules = RuleSet::from_sources(&sources, &config, &chart)
-            .map_err(|errors| CliError::input(errors.to_string()).hint(&rules_hint))?;
-        let trigger = AdjustmentTrigger::from_sources(&sources, limits)
-            .map_err(|errors| CliError::input(errors.to_string()).hint(&rules_hint))?;
-        Ok(Company {
-            config,
-            rules,
-            trigger,
-        })
+impl From<CompanyError> for CliError {
+    fn from(error: CompanyError) -> CliError {
+        let mut cli = CliError::input(error.message.clone());
+        cli.exit = error.exit_status();
+        cli.hints = error.hints;
+        cli
     }
 }

@@ -66,8 +66,7 @@ pub fn run(args: &EntriesArgs) -> ExitCode {
 }
 
 fn list(args: &EntriesArgs) -> Result<Vec<String>, CliError> {
-    let (company, journals, options) = args.posting.resolve(&args.journals, true)?;
-    let run = replay(&company, &journals, &options, &Progress::for_stderr())?;
+    let (company, run) = args.posting.books(&args.journals, true)?;
     let item = item_filter(&run, args.item.as_deref())?;
     let ledger = &run.books.ledger;
     let text = match args.table {

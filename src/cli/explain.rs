@@ -68,8 +68,7 @@ pub fn run(command: &ExplainCommand) -> ExitCode {
 }
 
 fn explain_gl(args: &ExplainGlArgs) -> Result<Vec<String>, CliError> {
-    let (company, journals, options) = args.posting.resolve(&args.journals, true)?;
-    let run = replay(&company, &journals, &options, &Progress::for_stderr())?;
+    let (company, run) = args.posting.books(&args.journals, true)?;
     let gl_entries = run.books.general_ledger.entries().len();
     let Some(explanation) = explain_gl_entry(&run.books, company.chart(), args.entry_no) else {
         return Err(CliError::input(format!(

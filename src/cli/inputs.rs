@@ -56,7 +56,7 @@ impl CompanyArgs {
                 .hint("name the journal files to replay (*.csv, *.jsonl), in posting order"));
         }
         let dir = self.company.clone().unwrap_or_else(|| PathBuf::from("."));
-        let company = Company::load(&dir)?;
+        let company = super::company::load_company(&dir)?;
         let files = JournalFile::read_all(journals)?;
         Ok((company, files))
     }
@@ -99,17 +99,50 @@ impl PostingArgs {
             work_date: self.company.work_date,
             adjust: self.adjust,
             adjust_post_to_gl: company.config.inventory_setup.automatic_cost_posting,
-            post_cost: self.post_cost.map(|mode| match mode {
-                PostCostMode::PerEntry => CostPostingMode::PerEntry,
-                PostCostMode::PerGroup => CostPostingMode::PerPostingGroup {
-                    document_no: self.document_no.clone().unwrap_or_default(),
-                },
-            }),
+            post_cost: self.post_cost_mode(),
         }
+    }
+
+    /// The G/L posting mode `--post-cost` asks for.
+    pub fn post_cost_mode(&self) -> Option<CostPostingMode> {
+        self.post_cost.map(|mode| match mode {
+            PostCostMode::PerEntry => CostPostingMode::PerEntry,
+            PostCostMode::PerGroup => CostPostingMode::PerPostingGroup {
+                document_no: self.document_no.clone().unwrap_or_default(),
+            },
+        })
     }
 
     fn any_posting_option(&self) -> bool {
         self.company.work_date.is_some() || self.adjust || self.post_cost.is_some()
+    }
+
+    /// The books a reporting command reads: the company's store when no journal files are
+    /// given and a store is in use (`--company`, or a database in the current folder);
+    /// otherwise the journals replayed in memory (see [`PostingArgs::resolve`]).
+    pub fn books(
+        &self,
+        journals: &[PathBuf],
+        allow_example: bool,
+    ) -> Result<(Company, super::replay::Replay), CliError> {
+        let folder = self.company.company.as_deref();
+        if journals.is_empty() && super::stored::uses_store(folder) {
+            if self.any_posting_option() {
+                return Err(CliError::input(
+                    "--work-date, --adjust and --post-cost need journal files",
+                )
+                .hint("on a company's store, run `stockpost adjust` or `stockpost post-cost`"));
+            }
+            return super::stored::stored_books(&super::stored::company_folder(folder));
+        }
+        let (company, journals, options) = self.resolve(journals, allow_example)?;
+        let run = super::replay::replay(
+            &company,
+            &journals,
+            &options,
+            &super::replay::Progress::for_stderr(),
+        )?;
+        Ok((company, run))
     }
 
     /// The company, journals and options to replay. Without journal files and without
@@ -127,7 +160,7 @@ impl PostingArgs {
                 )
                 .hint("without journal files the embedded example is replayed as `stockpost example` runs it"));
             }
-            return Ok((Company::example(), example_journals(), example_options()));
+            return Ok((super::company::example_company(), example_journals(), example_options()));
         }
         let (company, files) = self.company.load(journals)?;
         let options = self.options(&company);

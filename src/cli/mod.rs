@@ -9,7 +9,9 @@ mod company;
 mod entries;
 mod example;
 mod explain;
+mod export;
 mod failure;
+mod init;
 mod inputs;
 mod post;
 mod post_cost;
@@ -18,6 +20,9 @@ mod reconcile_render;
 mod replay;
 mod rules;
 mod scenario;
+mod status;
+mod stored;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -59,6 +64,9 @@ pub const EXIT_INPUT_ERROR: u8 = 2;
         Exit status: 0 success, 1 failures found, 2 usage or input error."
 )]
 pub enum Cli {
+    /// Create a company folder: config/, rules/, inbox/, README.md and the company database
+    #[command(long_about = init::LONG_ABOUT)]
+    Init(init::InitArgs),
     /// Run the bundled example company (no files needed) and print valuation and G/L
     #[command(long_about = example::LONG_ABOUT)]
     Example(example::ExampleArgs),
@@ -86,6 +94,15 @@ pub enum Cli {
     /// Inventory - G/L reconciliation of journals replayed in memory (exit 2 when not reconciled)
     #[command(long_about = reconcile::LONG_ABOUT)]
     Reconcile(reconcile::ReconcileArgs),
+    /// What a company's store holds and what waits (queue, adjustment, reconciliation)
+    #[command(long_about = status::LONG_ABOUT)]
+    Status(status::StatusArgs),
+    /// Replay the stored journals and check they reproduce every stored entry exactly
+    #[command(long_about = verify::LONG_ABOUT)]
+    Verify(verify::VerifyArgs),
+    /// Export from a company's store (the G/L entries as a journal an ERP can import)
+    #[command(subcommand)]
+    Export(export::ExportCommand),
 }
 
 /// `stockpost rules ...`
@@ -108,5 +125,9 @@ pub fn run() -> ExitCode {
         Cli::Adjust(args) => adjust::run(&args),
         Cli::PostCost(args) => post_cost::run(&args),
         Cli::Reconcile(args) => reconcile::run(&args),
+        Cli::Init(args) => init::run(&args),
+        Cli::Status(args) => status::run(&args),
+        Cli::Verify(args) => verify::run(&args),
+        Cli::Export(command) => export::run(&command),
     }
 }

@@ -16,11 +16,18 @@ use stockpost::report::run::RunReport;
 use super::company::Company;
 use super::failure::CliError;
 use super::inputs::{write_stdout, Format, PostingArgs};
-use super::replay::{replay, Progress, Replay};
+use super::replay::{replay, JournalFile, Progress, Replay, ReplayOptions};
+use super::stored::{company_folder, post_to_store};
 
 /// `--help` text of the command, with examples (set on the `Cli` variant).
 pub const LONG_ABOUT: &str =
-    "Post journal files into a company's books and print what they did.\n\n\
+    "Post journal files into a company's store and print what they did.\n\n\
+    The company is the folder --company DIR (default: the current folder) that `stockpost \
+    init` created. Each journal is stored as one batch, in one database transaction, with its \
+    text as received: after a crash the store holds the whole journal or none of it. A journal \
+    whose content, or one of whose documents (line type and document no.), is already in the \
+    store is refused (exit status 4). With --dry-run the journals are posted in memory into \
+    empty books instead, and nothing is stored.\n\n\
     Each journal file (*.csv, *.jsonl; format in docs/journal.md) is one batch, posted in the \
     order given: it posts whole or not at all. The work date of a batch is --work-date, or by \
     default the batch's last posting date (stockpost never reads the clock, so a replay gives \
@@ -31,14 +38,16 @@ pub const LONG_ABOUT: &str =
     the inventory valuation per item and location; the G/L trial balance of the accounts \
     inventory posting touched; the reconciliation of the inventory accounts with the valuation; \
     the cost adjustment per item.\n\n\
-    There is no store yet: the books live in memory for the duration of the command.\n\n\
     Examples:\n  \
     stockpost post --company acme journals/01-opening.csv journals/02-week1.csv\n  \
+    stockpost post --dry-run --company acme journals/*.csv   (nothing stored)\n  \
     stockpost post --adjust --post-cost per-group --document-no INVT-2610 week*.csv\n  \
     stockpost post --format json --output-dir out/ journals/*.csv\n\n\
     Exit status: 0 posted; 1 posted, but entries were skipped in G/L posting, cost adjustment \
     hit a bound or the G/L does not reconcile with the valuation; 2 usage or input error (bad \
-    configuration, rules or journal: the message names the file, line and field).";
+    configuration, rules or journal: the message names the file, line and field); 3 the \
+    store cannot be used (missing, read-only, locked, damaged); 4 the journal was already \
+    posted.";
 
 #[derive(Debug, Args)]
 pub struct PostArgs {
@@ -50,20 +59,40 @@ pub struct PostArgs {
     /// Also write the item ledger, value, item application and G/L entries as CSV files here
     #[arg(long, value_name = "DIR")]
     pub output_dir: Option<PathBuf>,
+    /// Post in memory only and report; the store is neither read nor written
+    #[arg(long)]
+    pub dry_run: bool,
     /// Journal files, one batch each, posted in the order given
     #[arg(required = true, value_name = "JOURNAL")]
     pub journals: Vec<PathBuf>,
 }
 
 pub fn run(args: &PostArgs) -> ExitCode {
-    let result =
+    let result = if args.dry_run {
         args.posting
             .resolve(&args.journals, false)
             .and_then(|(company, journals, options)| {
                 let run = replay(&company, &journals, &options, &Progress::for_stderr())?;
                 print_run(&company, &run, args.format, args.output_dir.as_deref())
-            });
+            })
+    } else {
+        post_stored(args)
+    };
     finish(result)
+}
+
+/// Posts the journals into the company's store and prints the report of the whole books.
+fn post_stored(args: &PostArgs) -> Result<Vec<String>, CliError> {
+    let folder = company_folder(args.posting.company.company.as_deref());
+    let journals = JournalFile::read_all(&args.journals)?;
+    let options = ReplayOptions {
+        work_date: args.posting.company.work_date,
+        adjust: args.posting.adjust,
+        adjust_post_to_gl: true,
+        post_cost: args.posting.post_cost_mode(),
+    };
+    let (company, run) = post_to_store(&folder, &journals, &options)?;
+    print_run(&company, &run, args.format, args.output_dir.as_deref())
 }
 
 /// Prints the run report; writes the entry tables to `output_dir` when given. Returns the

@@ -8,7 +8,9 @@ use std::process::ExitCode;
 use clap::Args;
 use serde::Serialize;
 
-use stockpost::glpost::CostPostingMode;
+use stockpost::books::Books;
+use stockpost::glpost::{CostPostingMode, CostPostingResult};
+use stockpost::store::BatchCommand;
 use stockpost::report::cost_posting::{
     gl_account_totals, gl_account_totals_footer, skipped_rows, GlAccountTotalRow, SkippedRow,
 };
@@ -21,24 +23,25 @@ use super::failure::CliError;
 use super::inputs::{write_stdout, CompanyArgs, Format};
 use super::post::finish;
 use super::replay::{replay, Progress, Replay};
+use super::stored::{company_folder, open};
 
 /// `--help` text of the command, with examples (set on the `Cli` variant).
 pub const LONG_ABOUT: &str = "Post inventory cost to G/L: post the value entries waiting in \
-    the G/L queue after replaying journal files.\n\n\
-    The journals are posted as `stockpost post` posts them. When the company's automatic cost \
+    the G/L queue of a company's store, or after replaying journal files in memory.\n\n\
+    Without journal files the store's queue is posted (--company DIR, default the current \
+    folder) and the run is stored as one batch. With journal files nothing is stored: the \
+    journals are posted in memory as `stockpost post --dry-run` posts them. When the company's automatic cost \
     posting is off (config/company.toml, inventory_setup.automatic_cost_posting = false), their \
     value entries wait in the G/L queue; this command then posts the queue, one G/L transaction \
     per value entry (--per-entry, the default) or compressed per posting date, account, posting \
     groups and dimensions under one document no. (--per-group --document-no NO). With \
     automatic cost posting on, the queue is empty and nothing is posted.\n\n\
-    There is no store yet: the queue lives only for the duration of this command, so it holds \
-    exactly the value entries of the journals named here. Queued entries cannot be kept for a \
-    later run.\n\n\
     The summary: value entries in the queue, value entries posted, the G/L entries created per \
     account (names from the chart), and the value entries skipped with the reason (missing \
     mapping, blocked account, posting date not open); skipped entries stay queued.\n\n\
     Examples:\n  \
-    stockpost post-cost --company acme journals/*.csv\n  \
+    stockpost post-cost --company acme\n  \
+    stockpost post-cost --company acme journals/*.csv   (in memory, nothing stored)\n  \
     stockpost post-cost --per-group --document-no INVT-2610 week1.csv week2.csv\n  \
     stockpost post-cost --format json journals/*.csv\n\n\
     Exit status: 0 posted; 1 posted, but some value entries were skipped; 2 usage or input \
@@ -60,8 +63,8 @@ pub struct PostCostArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Journal files, one batch each, posted in the order given
-    #[arg(required = true, value_name = "JOURNAL")]
+    /// Journal files to replay in memory first (nothing is stored); none: the company's store
+    #[arg(value_name = "JOURNAL")]
     pub journals: Vec<PathBuf>,
 }
 
@@ -88,16 +91,19 @@ pub fn run(args: &PostCostArgs) -> ExitCode {
 }
 
 fn post_cost(args: &PostCostArgs) -> Result<Vec<String>, CliError> {
-    let (company, journals) = args.company.load(&args.journals)?;
-    let options = args.company.journals_only();
-    let mut run = replay(&company, &journals, &options, &Progress::for_stderr())?;
-    let report = post_queue(&company, &mut run, mode(args));
+    let (report, mut problems) = if args.journals.is_empty() {
+        (post_cost_store(args)?, Vec::new())
+    } else {
+        let (company, journals) = args.company.load(&args.journals)?;
+        let options = args.company.journals_only();
+        let mut run = replay(&company, &journals, &options, &Progress::for_stderr())?;
+        (post_queue(&company, &mut run, mode(args)), run.problems)
+    };
     write_stdout(&match args.format {
         Format::Table => render_text(&report),
         Format::Json => render_json(&report),
         Format::Csv => [render_csv(&report.gl_accounts), render_csv(&report.skipped)].join("\n"),
     })?;
-    let mut problems = run.problems;
     for skipped in &report.skipped {
         problems.push(format!(
             "value entry {} not posted to the G/L, it stays queued: {}",
@@ -119,35 +125,92 @@ fn mode(args: &PostCostArgs) -> CostPostingMode {
 /// Posts the replayed books' G/L queue and summarises the run.
 pub fn post_queue(company: &Company, run: &mut Replay, mode: CostPostingMode) -> PostCostReport {
     let accounts = RuleSetAccounts::new(&company.rules);
-    let general_ledger = &run.books.general_ledger;
-    let queued_before = general_ledger.queue().len() as u64;
-    let first_gl_entry = general_ledger.entries().len() as u64 + 1;
-    let mode_text = match &mode {
+    let before = QueueBefore::of(&run.books);
+    let mode_text = describe(&mode);
+    let result = run.books.post_inventory_cost_to_gl(mode, &accounts);
+    post_cost_report(company, &run.books, mode_text, before, &result)
+}
+
+/// The queue and the G/L before a run.
+pub struct QueueBefore {
+    queued: u64,
+    first_gl_entry: u64,
+}
+
+impl QueueBefore {
+    pub fn of(books: &Books) -> QueueBefore {
+        QueueBefore {
+            queued: books.general_ledger.queue().len() as u64,
+            first_gl_entry: books.general_ledger.entries().len() as u64 + 1,
+        }
+    }
+}
+
+fn describe(mode: &CostPostingMode) -> String {
+    match mode {
         CostPostingMode::PerEntry => "per entry".to_string(),
         CostPostingMode::PerPostingGroup { document_no } => {
             format!("per posting group, document no. {document_no}")
         }
-    };
-    let result = run.books.post_inventory_cost_to_gl(mode, &accounts);
-    let general_ledger = &run.books.general_ledger;
+    }
+}
+
+/// The report of a G/L posting run on `books`.
+fn post_cost_report(
+    company: &Company,
+    books: &Books,
+    mode: String,
+    before: QueueBefore,
+    result: &CostPostingResult,
+) -> PostCostReport {
+    let general_ledger = &books.general_ledger;
     let next_gl_entry = general_ledger.entries().len() as u64 + 1;
-    let config = run.books.ledger.config();
+    let config = books.ledger.config();
     PostCostReport {
         company: config.name.clone(),
         currency: config.currency.clone(),
         automatic_cost_posting: config.inventory_setup.automatic_cost_posting,
-        mode: mode_text,
-        queued_before,
+        mode,
+        queued_before: before.queued,
         value_entries_posted: result.posted_value_entries,
-        gl_entries_created: next_gl_entry - first_gl_entry,
+        gl_entries_created: next_gl_entry - before.first_gl_entry,
         gl_accounts: gl_account_totals(
             general_ledger,
             company.chart(),
-            first_gl_entry..next_gl_entry,
+            before.first_gl_entry..next_gl_entry,
         ),
         skipped: skipped_rows(&result.skipped),
         queued_after: general_ledger.queue().len() as u64,
     }
+}
+
+/// Posts the company store's G/L queue as one batch.
+fn post_cost_store(args: &PostCostArgs) -> Result<PostCostReport, CliError> {
+    if args.company.work_date.is_some() {
+        return Err(CliError::input("--work-date needs journal files")
+            .hint("posting the store's queue has no work date"));
+    }
+    let folder = company_folder(args.company.company.as_deref());
+    let mut session = open(&folder, false)?;
+    let before = QueueBefore::of(session.books());
+    let mode = mode(args);
+    let mode_text = describe(&mode);
+    let per_posting_group = match mode {
+        CostPostingMode::PerEntry => None,
+        CostPostingMode::PerPostingGroup { document_no } => Some(document_no),
+    };
+    let committed = session.run(BatchCommand::PostInventoryCost { per_posting_group })?;
+    let result = committed
+        .outcome
+        .cost_posting
+        .expect("a G/L posting batch posts");
+    Ok(post_cost_report(
+        session.company(),
+        session.books(),
+        mode_text,
+        before,
+        &result,
+    ))
 }
 
 fn render_text(report: &PostCostReport) -> String {

@@ -26,11 +26,16 @@ use super::inputs::{write_stdout, Format, PostingArgs};
 use super::reconcile_render::{
     drill_csv, drill_table, render_csv, render_json, render_table, status_line, step_line,
 };
+use super::company::Company;
 use super::replay::{replay_observed, Progress, Replay};
+use super::stored::{company_folder, open, uses_store};
 
 /// `--help` text of the command, with examples (set on the `Cli` variant).
-pub const LONG_ABOUT: &str = "Inventory - G/L reconciliation of journals replayed in memory.\n\n\
-    The journals are posted as `stockpost post` posts them (same options: --company, \
+pub const LONG_ABOUT: &str = "Inventory - G/L reconciliation of a company's store, or of \
+    journals replayed in memory.\n\n\
+    Without journal files the company's stored books are reconciled (--company DIR, default \
+    the current folder; nothing is written). With journal files they \
+    are posted in memory as `stockpost post --dry-run` posts them (same options: --company, \
     --work-date, the rule `cost_adjustment_trigger` after each batch, --adjust, --post-cost). \
     The reconciliation is kept current after every step, and after each step one line says \
     whether the books reconcile then, or the difference per role. Then the report for the \
@@ -43,6 +48,7 @@ pub const LONG_ABOUT: &str = "Inventory - G/L reconciliation of journals replaye
     invt_accrual_interim, direct_cost_applied, overhead_applied, purchase_variance and the \
     variance roles (see docs/rules.md).\n\n\
     Examples:\n  \
+    stockpost reconcile --company acme\n  \
     stockpost reconcile --company acme journals/*.csv\n  \
     stockpost reconcile --as-of 2026-10-31 --gl tb-2610.csv journals/*.csv\n  \
     stockpost reconcile --adjust --post-cost per-entry --format json journals/*.csv\n  \
@@ -80,8 +86,9 @@ pub struct ReconcileArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Journal files (CSV or JSONL), posted in order, one batch per file
-    #[arg(required = true, value_name = "JOURNAL")]
+    /// Journal files to replay in memory (CSV or JSONL, one batch per file); none: the
+    /// company's store
+    #[arg(value_name = "JOURNAL")]
     pub journals: Vec<PathBuf>,
 }
 
@@ -119,6 +126,17 @@ pub fn run(args: &ReconcileArgs) -> ExitCode {
 fn reconcile(args: &ReconcileArgs) -> Result<bool, CliError> {
     let drill = args.drill.as_deref().map(drill_role).transpose()?;
     let trial_balance = args.gl.as_ref().map(read_trial_balance).transpose()?;
+    let folder = args.posting.company.company.as_deref();
+    if args.journals.is_empty() && uses_store(folder) {
+        let (company, books, state) = open(&company_folder(folder), true)?.into_parts();
+        let run = Replay {
+            books,
+            steps: Vec::new(),
+            adjustment: None,
+            problems: Vec::new(),
+        };
+        return Ok(finish_report(args, &company, &run, &state, &[], drill, trial_balance)?);
+    }
     let (company, journals, options) = args.posting.resolve(&args.journals, false)?;
     let accounts = RuleSetAccounts::new(&company.rules);
     let mut state = ReconciliationState::default();
@@ -139,18 +157,34 @@ fn reconcile(args: &ReconcileArgs) -> Result<bool, CliError> {
     for problem in &run.problems {
         eprintln!("problem: {problem}");
     }
+    finish_report(args, &company, &run, &state, &steps, drill, trial_balance)
+}
+
+/// Prints the report of the books in `run` and returns whether they reconcile.
+fn finish_report(
+    args: &ReconcileArgs,
+    company: &Company,
+    run: &Replay,
+    state: &ReconciliationState,
+    steps: &[StepCheck],
+    drill: Option<AccountRole>,
+    trial_balance: Option<TrialBalance>,
+) -> Result<bool, CliError> {
+    let accounts = RuleSetAccounts::new(&company.rules);
     let filter = ReportFilter {
         period: period(args),
         trial_balance,
         chart: Some(company.chart().clone()),
-        ..step_filter
+        location: args.location.clone(),
+        account_no: args.account.clone(),
+        ..ReportFilter::default()
     };
     let report = state.report(&run.books, &accounts, &filter);
     let drilled = drill.map(|role| (role.name(), drill_cells(&report, role, &run)));
     let drilled = drilled
         .as_ref()
         .map(|(role, cells)| (*role, cells.as_slice()));
-    write_stdout(&render(args.format, &report, &steps, drilled))?;
+    write_stdout(&render(args.format, &report, steps, drilled))?;
     Ok(report.is_reconciled())
 }
 

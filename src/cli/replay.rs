@@ -212,7 +212,7 @@ fn adjust_all(run: &mut Replay, post_to_gl: bool, accounts: &RuleSetAccounts<'_>
     run.adjustment = Some(summary);
 }
 
-fn record_adjustment_problems(run: &mut Replay, summary: &AdjustmentSummary) {
+pub(super) fn record_adjustment_problems(run: &mut Replay, summary: &AdjustmentSummary) {
     for hit in &summary.limit_hits {
         run.problems.push(format!(
             "cost adjustment stopped at a bound for {hit}; the item stays not adjusted"
@@ -239,14 +239,14 @@ fn post_queue(run: &mut Replay, mode: CostPostingMode, accounts: &RuleSetAccount
 }
 
 /// Entry counts before a step, to report what the step created.
-struct Counts {
+pub(super) struct Counts {
     item_ledger_entries: usize,
     value_entries: usize,
     gl_entries: usize,
 }
 
 impl Counts {
-    fn of(books: &Books) -> Counts {
+    pub(super) fn of(books: &Books) -> Counts {
         Counts {
             item_ledger_entries: books.ledger.item_ledger_entries().len(),
             value_entries: books.ledger.value_entries().len(),
@@ -254,7 +254,7 @@ impl Counts {
         }
     }
 
-    fn step(&self, books: &Books, name: &str, lines: u64, queued: u64) -> StepRow {
+    pub(super) fn step(&self, books: &Books, name: &str, lines: u64, queued: u64) -> StepRow {
         let after = Counts::of(books);
         StepRow {
             step: name.to_string(),

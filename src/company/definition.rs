@@ -106,6 +106,10 @@ pub struct LoadedCompany {
 }
 
 impl LoadedCompany {
+    pub fn chart(&self) -> &ChartOfAccounts {
+        &self.chart
+    }
+
     /// Builds the company from its texts; `folder` (when the texts came from disk) is used in
     /// error messages only.
     pub fn build(

@@ -364,8 +364,14 @@ impl StoredCompany {
         snapshot_file::write(self)
     }
 
-    pub(crate) fn recon_state(&self) -> &ReconciliationState {
-        &self.recon
+    /// The company, books and reconciliation state, for a command that only reads them.
+    pub fn into_parts(self) -> (LoadedCompany, Books, ReconciliationState) {
+        (self.company, self.books, self.recon)
+    }
+
+    /// The store marks of the books (what the store holds).
+    pub fn marks(&self) -> StoreMarks {
+        self.marks
     }
 }
 

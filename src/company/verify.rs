@@ -9,7 +9,7 @@ use crate::books::Books;
 use crate::glpost::invariants::check_general_ledger;
 use crate::ledger::invariants::check_sub_ledger;
 use crate::rules::posting::RuleSetAccounts;
-use crate::store::rows::rows_of_all;
+use crate::store::rows::{rows_of, RowKeys};
 use crate::store::sqlite::SqliteStore;
 use crate::store::{CompanyStore, EntryTable, Row, RowValue};
 
@@ -94,7 +94,8 @@ fn compare_rows(
     report: &mut VerifyReport,
 ) -> Result<(), CompanyError> {
     for table in EntryTable::ALL {
-        let replayed: Vec<Row> = rows_of_all(books, table);
+        let replayed: Vec<Row> = rows_of(books, table, RowKeys::all(books, table), store.scales())
+            .map_err(CompanyError::store)?;
         let mut index = 0usize;
         let mut compared = 0u64;
         let mut stored_keys = HashSet::new();

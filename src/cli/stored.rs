@@ -1,0 +1,224 @@
+//! Opening a company's store for a command: the folder (`--company`, default the current
+//! folder), a progress bar on a terminal while the books are restored, and the books as a
+//! [`Replay`] for the commands that report on them.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use stockpost::company::folder::journal_text;
+use stockpost::company::{CompanyError, OpenMode, Progress, StoredCompany, DATABASE_FILE};
+use stockpost::glpost::CostPostingMode;
+use stockpost::report::steps::AdjustmentSummary;
+use stockpost::store::BatchCommand;
+
+use super::company::Company;
+use super::failure::CliError;
+use super::replay::{Counts, JournalFile, Replay, ReplayOptions};
+
+/// A progress bar on stderr when it is a terminal; nothing when piped.
+pub struct TerminalProgress {
+    bar: Option<ProgressBar>,
+}
+
+impl TerminalProgress {
+    pub fn for_stderr() -> TerminalProgress {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::hidden();
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            bar
+        });
+        TerminalProgress { bar }
+    }
+}
+
+impl Progress for TerminalProgress {
+    fn begin(&self, what: &str, total: u64) {
+        if let Some(bar) = &self.bar {
+            bar.set_length(total);
+            bar.set_position(0);
+            bar.set_message(what.to_string());
+            if let Ok(style) =
+                ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta} left)")
+            {
+                bar.set_style(style.progress_chars("=> "));
+            }
+        }
+    }
+
+    fn advance(&self, done: u64) {
+        if let Some(bar) = &self.bar {
+            bar.set_position(done);
+        }
+    }
+
+    fn end(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// The company folder a command works on.
+pub fn company_folder(company: Option<&Path>) -> PathBuf {
+    company.map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+/// Whether a command without journal files works on a store: `--company` was given, or the
+/// current folder holds a company database.
+pub fn uses_store(company: Option<&Path>) -> bool {
+    company.is_some() || Path::new(DATABASE_FILE).is_file()
+}
+
+/// Opens the company in `folder`.
+pub fn open(folder: &Path, read_only: bool) -> Result<StoredCompany, CliError> {
+    let mode = OpenMode {
+        read_only,
+        ..OpenMode::default()
+    };
+    Ok(StoredCompany::open(
+        folder,
+        mode,
+        &TerminalProgress::for_stderr(),
+    )?)
+}
+
+/// The stored books of `folder`, read-only, as the reporting commands take them.
+pub fn stored_books(folder: &Path) -> Result<(Company, Replay), CliError> {
+    let (company, books, _) = open(folder, true)?.into_parts();
+    Ok((
+        company,
+        Replay {
+            books,
+            steps: Vec::new(),
+            adjustment: None,
+            problems: Vec::new(),
+        },
+    ))
+}
+
+/// Posts `journals` into the company's store, one batch each, then adjusts and posts the queue
+/// as `options` say (each its own batch; the adjustment posts to the G/L when automatic cost
+/// posting is on). A journal that fails stops the run: the journals
+/// before it stay stored, and the error says which.
+pub fn post_to_store(
+    folder: &Path,
+    journals: &[JournalFile],
+    options: &ReplayOptions,
+) -> Result<(Company, Replay), CliError> {
+    let mut session = open(folder, false)?;
+    let mut steps = Vec::new();
+    let mut problems = Vec::new();
+    let mut adjustment = None;
+    for (index, journal) in journals.iter().enumerate() {
+        let before = Counts::of(session.books());
+        let posted = journal_text(&journal.name, journal.text.clone())
+            .and_then(|text| session.post_journal(&text, options.work_date));
+        let committed = posted.map_err(|error| stored_failure(error, journals, index))?;
+        let mut queued = 0;
+        if let Some(posting) = &committed.outcome.journal {
+            queued += posting.queued_value_entries;
+        }
+        if let Some(posting) = &committed.outcome.adjustment {
+            queued += posting.queued_value_entries;
+            let summary = AdjustmentSummary::of(&posting.adjustment);
+            note_limit_hits(&mut problems, &summary);
+        }
+        steps.push(before.step(
+            session.books(),
+            &journal.name,
+            committed.outcome.lines,
+            queued,
+        ));
+    }
+    if options.adjust {
+        let before = Counts::of(session.books());
+        let committed = session.run(BatchCommand::AdjustCost {
+            items: Vec::new(),
+            item_category: None,
+            post_to_gl: session
+                .company()
+                .config
+                .inventory_setup
+                .automatic_cost_posting,
+        })?;
+        if let Some(posting) = &committed.outcome.adjustment {
+            for skipped in &posting.cost_posting.skipped {
+                problems.push(format!(
+                    "adjustment value entry {} not posted to the G/L: {}",
+                    skipped.value_entry_no, skipped.reason
+                ));
+            }
+            let summary = AdjustmentSummary::of(&posting.adjustment);
+            note_limit_hits(&mut problems, &summary);
+            steps.push(before.step(
+                session.books(),
+                "adjust cost",
+                0,
+                posting.queued_value_entries,
+            ));
+            adjustment = Some(summary);
+        }
+    }
+    if let Some(mode) = &options.post_cost {
+        let before = Counts::of(session.books());
+        let per_posting_group = match mode {
+            CostPostingMode::PerEntry => None,
+            CostPostingMode::PerPostingGroup { document_no } => Some(document_no.clone()),
+        };
+        let committed = session.run(BatchCommand::PostInventoryCost { per_posting_group })?;
+        let skipped = committed
+            .outcome
+            .cost_posting
+            .map(|result| result.skipped)
+            .unwrap_or_default();
+        for entry in &skipped {
+            problems.push(format!(
+                "value entry {} not posted to the G/L, it stays queued: {}",
+                entry.value_entry_no, entry.reason
+            ));
+        }
+        steps.push(before.step(
+            session.books(),
+            "post inventory cost to G/L",
+            0,
+            skipped.len() as u64,
+        ));
+    }
+    let (company, books, _) = session.into_parts();
+    Ok((
+        company,
+        Replay {
+            books,
+            steps,
+            adjustment,
+            problems,
+        },
+    ))
+}
+
+fn note_limit_hits(problems: &mut Vec<String>, summary: &AdjustmentSummary) {
+    for hit in &summary.limit_hits {
+        problems.push(format!(
+            "cost adjustment stopped at a bound for {hit}; the item stays not adjusted"
+        ));
+    }
+}
+
+/// The error of journal `index`, with what happened to the journals before it.
+fn stored_failure(error: CompanyError, journals: &[JournalFile], index: usize) -> CliError {
+    let mut error = CliError::from(error);
+    let earlier: Vec<&str> = journals[..index].iter().map(|j| j.name.as_str()).collect();
+    if !earlier.is_empty() {
+        error = error.hint(format!(
+            "stored before it: {} (each journal is its own batch)",
+            earlier.join(", ")
+        ));
+    }
+    let rest: Vec<&str> = journals[index..].iter().map(|j| j.name.as_str()).collect();
+    error.hint(format!(
+        "not posted: {}; fix the file and post these again",
+        rest.join(", ")
+    ))
+}

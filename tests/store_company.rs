@@ -1,0 +1,223 @@
+//! A company on its store, through the real binary: `init`, the example month posted journal by
+//! journal, `adjust`, `post-cost`, then `reconcile`, `status`, `verify`, `entries` and
+//! `export gl` read it back, in later processes, exactly.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+const JOURNALS: [&str; 7] = [
+    "01-opening-stock.csv",
+    "02-week1.csv",
+    "03-week2.csv",
+    "04-week3.jsonl",
+    "05-week4.csv",
+    "06-week5.csv",
+    "07-month-end.csv",
+];
+
+fn stockpost(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_stockpost"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the stockpost binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn ok(output: &Output) -> String {
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "stdout:\n{}\nstderr:\n{}",
+        text(&output.stdout),
+        text(&output.stderr)
+    );
+    text(&output.stdout)
+}
+
+fn journal(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/october-2026")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn d(text: &str) -> Decimal {
+    text.parse().expect("decimal")
+}
+
+/// A new company in a temporary folder: `(the temp dir guard, the company folder)`.
+fn new_company() -> (tempfile::TempDir, PathBuf) {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let company = temp.path().join("kaffeewerk");
+    let output = stockpost(temp.path(), &["init", company.to_str().unwrap()]);
+    ok(&output);
+    (temp, company)
+}
+
+/// Posts the whole example month, one process per journal, then adjusts and posts the queue.
+fn post_month(company: &Path) {
+    for name in JOURNALS {
+        ok(&stockpost(company, &["post", &journal(name)]));
+    }
+    ok(&stockpost(company, &["adjust"]));
+    ok(&stockpost(company, &["post-cost"]));
+}
+
+fn status(company: &Path) -> Value {
+    let output = stockpost(company, &["status", "--format", "json"]);
+    serde_json::from_str(&ok(&output)).expect("status JSON")
+}
+
+/// G/L balance per account from `export gl --format csv`.
+fn exported_balances(company: &Path) -> BTreeMap<String, Decimal> {
+    let csv = ok(&stockpost(company, &["export", "gl", "--format", "csv"]));
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let headers = reader.headers().expect("header").clone();
+    let account = headers.iter().position(|h| h == "account_no").unwrap();
+    let amount = headers.iter().position(|h| h == "amount").unwrap();
+    let mut balances = BTreeMap::new();
+    for record in reader.records() {
+        let record = record.expect("csv record");
+        *balances
+            .entry(record[account].to_string())
+            .or_insert(Decimal::ZERO) += d(&record[amount]);
+    }
+    balances
+}
+
+#[test]
+fn init_creates_the_folder_with_config_rules_readme_and_database() {
+    let (_temp, company) = new_company();
+    for file in [
+        "config/company.toml",
+        "config/items.toml",
+        "config/locations.toml",
+        "config/accounts.toml",
+        "rules/inventory.rhai",
+        "rules/general.rhai",
+        "rules/adjustment.rhai",
+        "README.md",
+        "stockpost.db",
+    ] {
+        assert!(company.join(file).is_file(), "{file} missing");
+    }
+    assert!(company.join("inbox").is_dir());
+    let status = status(&company);
+    assert_eq!(status["batches"], 0);
+    assert_eq!(status["value_entries"], 0);
+    assert_eq!(status["reconciled"], true);
+    // A second init into the same folder is refused, and the database is untouched.
+    let again = stockpost(&company, &["init", company.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(text(&again.stderr).contains("is not empty"));
+}
+
+#[test]
+fn the_example_month_on_the_store_matches_the_in_memory_run_to_the_cent() {
+    let (_temp, company) = new_company();
+    post_month(&company);
+    let status = status(&company);
+    assert_eq!(status["batches"], 9, "{status:#}");
+    assert_eq!(status["gl_queue"], 0);
+    assert_eq!(status["reconciled"], true);
+    assert_eq!(status["items_waiting_for_adjustment"], serde_json::json!([]));
+
+    let balances = exported_balances(&company);
+    assert_eq!(balances["1200"], d("20961.65"));
+    assert_eq!(balances["1201"], d("3273.00"));
+    assert_eq!(balances["1205"], d("1972.16"));
+    assert_eq!(balances["1210"], d("363.00"));
+    assert_eq!(balances["2005"], d("-3273.00"));
+    assert_eq!(balances["4200"], d("40193.10"));
+    assert_eq!(balances.values().sum::<Decimal>(), Decimal::ZERO);
+
+    // Same entry counts as the month posted in memory in one process.
+    let memory: Value = serde_json::from_str(&ok(&stockpost(
+        &company,
+        &["example", "--in-memory", "--format", "json"],
+    )))
+    .expect("example JSON");
+    let steps = memory["steps"].as_array().expect("steps");
+    let total = |key: &str| -> u64 { steps.iter().map(|s| s[key].as_u64().unwrap()).sum() };
+    assert_eq!(status["item_ledger_entries"], total("item_ledger_entries"));
+    assert_eq!(status["value_entries"], total("value_entries"));
+    assert_eq!(status["gl_entries"], total("gl_entries"));
+
+    let reconcile = stockpost(&company, &["reconcile"]);
+    assert_eq!(reconcile.status.code(), Some(0), "{}", text(&reconcile.stdout));
+
+    let verify = ok(&stockpost(&company, &["verify"]));
+    assert!(verify.contains("0 differences"), "{verify}");
+    assert!(verify.contains("verified"), "{verify}");
+}
+
+#[test]
+fn a_journal_posted_twice_is_refused_and_nothing_changes() {
+    let (_temp, company) = new_company();
+    ok(&stockpost(&company, &["post", &journal(JOURNALS[0])]));
+    let before = status(&company);
+    let again = stockpost(&company, &["post", &journal(JOURNALS[0])]);
+    assert_eq!(again.status.code(), Some(4), "{}", text(&again.stderr));
+    let message = text(&again.stderr);
+    assert!(message.contains("was already posted"), "{message}");
+    assert!(message.contains("in batch 1"), "{message}");
+    // The same documents under another file name, with other bytes (the last line dropped):
+    // refused too, by document no.
+    let copy = company.join("copy.csv");
+    let original = std::fs::read_to_string(journal(JOURNALS[0])).unwrap();
+    let mut lines: Vec<&str> = original.lines().collect();
+    lines.pop();
+    std::fs::write(&copy, lines.join("\n") + "\n").unwrap();
+    let renamed = stockpost(&company, &["post", copy.to_str().unwrap()]);
+    assert_eq!(renamed.status.code(), Some(4), "{}", text(&renamed.stderr));
+    assert!(text(&renamed.stderr).contains("IJ-OPEN-2610"));
+    let after = status(&company);
+    assert_eq!(before["value_entries"], after["value_entries"]);
+    assert_eq!(before["last_batch"], after["last_batch"]);
+}
+
+#[test]
+fn a_bad_journal_is_refused_with_its_line_and_stores_nothing() {
+    let (_temp, company) = new_company();
+    ok(&stockpost(&company, &["post", &journal(JOURNALS[0])]));
+    let bad = company.join("bad.csv");
+    std::fs::write(
+        &bad,
+        "type,posting_date,document_no,item,location,quantity,unit_cost\n\
+         positive_adjustment,2026-11-02,IJ-BAD-1,1000,MAIN,2,865.00\n\
+         positive_adjustment,2026-11-02,IJ-BAD-1,9999,MAIN,1,10.00\n",
+    )
+    .unwrap();
+    let output = stockpost(&company, &["post", bad.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = text(&output.stderr);
+    assert!(message.contains("bad.csv:3"), "{message}");
+    let status = status(&company);
+    assert_eq!(status["batches"], 1);
+    assert_eq!(status["item_ledger_entries"], 16);
+}
+
+#[test]
+fn commands_on_a_missing_company_say_how_to_create_one() {
+    let temp = tempfile::tempdir().unwrap();
+    let output = stockpost(temp.path(), &["status", "--company", "nowhere"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("stockpost init"));
+    // A folder with config/ and rules/ but no database.
+    let (_guard, company) = new_company();
+    std::fs::remove_file(company.join("stockpost.db")).unwrap();
+    let output = stockpost(&company, &["post", &journal(JOURNALS[0])]);
+    assert_eq!(output.status.code(), Some(3));
+    let message = text(&output.stderr);
+    assert!(message.contains("does not exist"), "{message}");
+    assert!(message.contains("stockpost init"), "{message}");
+}
