@@ -19,6 +19,7 @@ use super::{
 };
 
 pub use errors::classify;
+pub use write::chain_hash;
 
 /// The schema version this stockpost writes and reads.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -278,10 +279,15 @@ fn read_meta(
             },
         )
         .optional()
-        .map_err(|error| StoreError::NotACompany {
-            path: path.to_string(),
-            detail: format!("its store_meta table cannot be read: {error}"),
-        })?;
+        .map_err(
+            |error| match classify(path, options.busy_timeout_ms, error) {
+                StoreError::Sqlite { detail, .. } => StoreError::NotACompany {
+                    path: path.to_string(),
+                    detail: format!("its store_meta table cannot be read: {detail}"),
+                },
+                other => other,
+            },
+        )?;
     let Some((application, schema_version, company_id, amount, quantity)) = meta else {
         return Err(StoreError::NotACompany {
             path: path.to_string(),
