@@ -997,3 +997,43 @@ fn assert_store_count(store: &SqliteStore, books: &Books) {
         books.general_ledger.entries().len()
     );
 }
+
+#[test]
+fn the_queries_in_the_store_documentation_run_on_the_example_month() {
+    let dir = temp_dir();
+    let (_session, store) = post_example_month(&dir.path().join("company.db"), example_config());
+    let docs = include_str!("../docs/store.md");
+    let queries: Vec<&str> = docs
+        .split("```sql")
+        .skip(1)
+        .map(|block| block.split("```").next().unwrap())
+        .collect();
+    assert_eq!(queries.len(), 7);
+    for query in queries {
+        let mut statement = store
+            .connection()
+            .prepare(query)
+            .unwrap_or_else(|error| panic!("{query}: {error}"));
+        let mut rows = statement.query([]).unwrap();
+        let mut count = 0;
+        while rows.next().unwrap().is_some() {
+            count += 1;
+        }
+        assert!(count > 0 || query.contains("gl_posting_queue"), "{query}");
+    }
+    // The first documented query shows account 1200 to the cent.
+    let shown: String = store
+        .connection()
+        .query_row(
+            docs.split("```sql")
+                .nth(1)
+                .unwrap()
+                .split("```")
+                .next()
+                .unwrap(),
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_eq!(shown, "20961.65");
+}

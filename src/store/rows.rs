@@ -301,6 +301,9 @@ pub fn rows_of(
     Ok(rows)
 }
 
+/// What [`visit_rows`] calls with each row's key and values.
+pub type RowVisitor<'v> = dyn FnMut(u64, &[RowValue]) -> Result<(), StoreError> + 'v;
+
 /// Calls `visit` with the key and values of every row [`rows_of`] would make, reusing one value
 /// buffer (the writer binds them without copying).
 pub fn visit_rows(
@@ -308,7 +311,7 @@ pub fn visit_rows(
     table: EntryTable,
     keys: RowKeys<'_>,
     scales: Scales,
-    visit: &mut dyn FnMut(u64, &[RowValue]) -> Result<(), StoreError>,
+    visit: &mut RowVisitor<'_>,
 ) -> Result<(), StoreError> {
     let ledger = &books.ledger;
     let general_ledger = &books.general_ledger;

@@ -219,6 +219,8 @@ fn connect(path: &Path, options: OpenOptions) -> Result<Connection, StoreError> 
         });
     }
     set_pragmas(&connection, options).map_err(fail)?;
+    // A batch uses about 25 distinct statements; keep them all prepared between batches.
+    connection.set_prepared_statement_cache_capacity(64);
     Ok(connection)
 }
 
@@ -237,7 +239,8 @@ fn set_pragmas(connection: &Connection, options: OpenOptions) -> rusqlite::Resul
         "PRAGMA synchronous = FULL;
          PRAGMA foreign_keys = ON;
          PRAGMA cache_size = -65536;
-         PRAGMA temp_store = MEMORY;",
+         PRAGMA temp_store = MEMORY;
+         PRAGMA wal_autocheckpoint = 16384;",
     )
 }
 

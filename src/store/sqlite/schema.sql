@@ -163,7 +163,7 @@ CREATE TABLE value_entry (
     batch_id                   INTEGER NOT NULL REFERENCES posting_batch (batch_id)
 ) STRICT;
 
-CREATE INDEX value_entry_by_item_date ON value_entry (item_no, posting_date);
+CREATE INDEX value_entry_by_item_ledger_entry ON value_entry (item_ledger_entry_no);
 
 CREATE TABLE value_entry_status (
     entry_no                   INTEGER PRIMARY KEY REFERENCES value_entry (entry_no),
