@@ -69,16 +69,16 @@ impl<'a> BooksDelta<'a> {
     /// recorded since `before` ([`crate::ledger::Ledger::take_changes`]).
     pub fn new(books: &'a Books, before: StoreMarks, changes: EntryChanges) -> BooksDelta<'a> {
         let after = StoreMarks::of(books);
-        assert!(after.covers(&before), "the books shrank since the store's marks");
+        assert!(
+            after.covers(&before),
+            "the books shrank since the store's marks"
+        );
         let older = |entries: Vec<u64>, mark: u64| -> Vec<u64> {
             let set: BTreeSet<u64> = entries.into_iter().filter(|&no| no <= mark).collect();
             set.into_iter().collect()
         };
         let queue = books.general_ledger.queue();
-        let queue_added = queue
-            .range(before.value_entries + 1..)
-            .copied()
-            .collect();
+        let queue_added = queue.range(before.value_entries + 1..).copied().collect();
         let relations = &books.general_ledger.relations()[before.gl_relations as usize..];
         let posted_older: BTreeSet<u64> = relations
             .iter()

@@ -194,6 +194,18 @@ pub enum StoreError {
         value: String,
         scale: u32,
     },
+    #[error("company database {path} already exists; choose another file or open it")]
+    Exists { path: String },
+    #[error(
+        "company database {path} holds the books up to {stored}, but the batch starts from \
+         {batch}: the books in memory are not the stored ones; reload the company and run the \
+         command again"
+    )]
+    OutOfStep {
+        path: String,
+        stored: String,
+        batch: String,
+    },
     #[error("company database {path}: {detail}")]
     Sqlite { path: String, detail: String },
 }
@@ -205,8 +217,10 @@ pub trait CompanyStore {
 
     /// A journal already posted with the same content hash, or posting one of the same
     /// documents (`None`: the journal is new).
-    fn find_posted_journal(&self, journal: &JournalText)
-        -> Result<Option<PostedJournal>, StoreError>;
+    fn find_posted_journal(
+        &self,
+        journal: &JournalText,
+    ) -> Result<Option<PostedJournal>, StoreError>;
 
     /// Writes `batch` and everything `delta` says changed, in one transaction: afterwards the
     /// store holds all of it, or (on error or crash) none of it.
