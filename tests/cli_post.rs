@@ -61,7 +61,7 @@ fn opening_stock_value() -> Decimal {
 #[test]
 fn post_reports_the_opening_stock_and_the_inventory_accounts_carry_its_value() {
     let dir = company("good");
-    let output = stockpost_in(&dir, &["post", "good.csv"]);
+    let output = stockpost_in(&dir, &["post", "--dry-run", "good.csv"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = stdout(&output);
     assert!(
@@ -95,6 +95,7 @@ fn post_json_parses_and_work_date_option_is_accepted() {
         &dir,
         &[
             "post",
+            "--dry-run",
             "--format",
             "json",
             "--work-date",
@@ -122,7 +123,7 @@ fn a_bad_journal_line_stops_with_file_line_and_field_and_exit_2() {
          positive_adjustment,2026-10-02,IJ-1,9999,MAIN,2,865.00\n",
     )
     .unwrap();
-    let output = stockpost_in(&dir, &["post", "good.csv", "bad.csv"]);
+    let output = stockpost_in(&dir, &["post", "--dry-run", "good.csv", "bad.csv"]);
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(stdout(&output), "", "nothing is reported for a failed run");
     assert_eq!(
@@ -130,8 +131,8 @@ fn a_bad_journal_line_stops_with_file_line_and_field_and_exit_2() {
         "error: bad.csv:3: field `item`: unknown item \"9999\"; add it to config/items.toml or \
          correct the item no.\n  \
          nothing of bad.csv was posted: a journal file posts whole or not at all\n  \
-         the journal file before it (good.csv) was posted in memory only: stockpost has no store \
-         yet, so nothing is kept when the command ends\n  \
+         the journal file before it (good.csv) was posted in memory only (a replay stores \
+         nothing)\n  \
          fix bad.csv and run the command again with all the journal files\n"
     );
     fs::remove_dir_all(&dir).unwrap();
@@ -146,7 +147,7 @@ fn a_malformed_number_in_the_first_journal_names_the_field() {
          positive_adjustment,2026-10-02,IJ-1,1000,MAIN,abc,865.00\n",
     )
     .unwrap();
-    let output = stockpost_in(&dir, &["post", "bad.csv", "good.csv"]);
+    let output = stockpost_in(&dir, &["post", "--dry-run", "bad.csv", "good.csv"]);
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(
         stderr(&output),
@@ -160,19 +161,28 @@ fn a_malformed_number_in_the_first_journal_names_the_field() {
 #[test]
 fn bad_configuration_rules_and_arguments_exit_2_with_the_place_named() {
     let dir = company("config");
-    let missing = stockpost_in(&dir, &["post", "nope.csv"]);
+    let missing = stockpost_in(&dir, &["post", "--dry-run", "nope.csv"]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(stderr(&missing).starts_with("error: cannot read journal nope.csv: "));
     assert!(stderr(&missing).ends_with("  check the path; nothing was posted\n"));
 
-    let no_document = stockpost_in(&dir, &["post", "--post-cost", "per-group", "good.csv"]);
+    let no_document = stockpost_in(
+        &dir,
+        &["post", "--dry-run", "--post-cost", "per-group", "good.csv"],
+    );
     assert_eq!(no_document.status.code(), Some(2));
     assert!(stderr(&no_document).contains("--document-no <NO>"));
 
-    let bad_date = stockpost_in(&dir, &["post", "--work-date", "31.10.2026", "good.csv"]);
+    let bad_date = stockpost_in(
+        &dir,
+        &["post", "--dry-run", "--work-date", "31.10.2026", "good.csv"],
+    );
     assert_eq!(bad_date.status.code(), Some(2));
 
-    let no_company = stockpost_in(&dir, &["post", "--company", "elsewhere", "good.csv"]);
+    let no_company = stockpost_in(
+        &dir,
+        &["post", "--dry-run", "--company", "elsewhere", "good.csv"],
+    );
     assert_eq!(no_company.status.code(), Some(2));
     assert_eq!(
         stderr(&no_company),
@@ -183,7 +193,7 @@ fn bad_configuration_rules_and_arguments_exit_2_with_the_place_named() {
     let rules = dir.join("rules/general.rhai");
     let text = fs::read_to_string(&rules).unwrap();
     fs::write(&rules, text.replace("cogs: \"4200\"", "cogs: \"4299\"")).unwrap();
-    let bad_rule = stockpost_in(&dir, &["post", "good.csv"]);
+    let bad_rule = stockpost_in(&dir, &["post", "--dry-run", "good.csv"]);
     assert_eq!(bad_rule.status.code(), Some(2));
     let message = stderr(&bad_rule);
     assert!(message.contains("4299"), "{message}");
@@ -200,7 +210,7 @@ fn bad_configuration_rules_and_arguments_exit_2_with_the_place_named() {
         text.replacen("costing_method = \"fifo\"", "costing_method = \"fifu\"", 1),
     )
     .unwrap();
-    let bad_config = stockpost_in(&dir, &["post", "good.csv"]);
+    let bad_config = stockpost_in(&dir, &["post", "--dry-run", "good.csv"]);
     assert_eq!(bad_config.status.code(), Some(2));
     assert!(
         stderr(&bad_config).starts_with("error: ./config/items.toml:24: key `costing_method`"),
@@ -212,7 +222,10 @@ fn bad_configuration_rules_and_arguments_exit_2_with_the_place_named() {
 
 #[test]
 fn post_help_has_examples_and_exit_codes() {
-    let output = stockpost_in(Path::new(env!("CARGO_MANIFEST_DIR")), &["post", "--help"]);
+    let output = stockpost_in(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &["post", "--dry-run", "--help"],
+    );
     assert_eq!(output.status.code(), Some(0));
     let text = stdout(&output);
     assert!(text.contains("stockpost post --adjust --post-cost per-group --document-no INVT-2610"));

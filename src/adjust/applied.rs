@@ -65,12 +65,16 @@ impl Adjuster<'_> {
                     Dependent::Outbound(outbound) => {
                         (outbound, self.applied_outbound_cost(outbound))
                     }
-                    Dependent::TransferInbound(inbound) => {
-                        (inbound, Some(-self.entry_cost(entry_no)))
-                    }
-                    Dependent::CostAppliedInbound(inbound) => {
-                        (inbound, Some(self.reversed_cost(entry_no, inbound)))
-                    }
+                    // An inbound keeps its own revaluations: they changed what it holds, not
+                    // what it received.
+                    Dependent::TransferInbound(inbound) => (
+                        inbound,
+                        Some(-self.entry_cost(entry_no) + self.own_revaluation(inbound)),
+                    ),
+                    Dependent::CostAppliedInbound(inbound) => (
+                        inbound,
+                        Some(self.reversed_cost(entry_no, inbound) + self.own_revaluation(inbound)),
+                    ),
                 };
                 let Some(new_cost) = new_cost else { continue };
                 if self.set_entry_cost(target, new_cost) {
@@ -209,6 +213,16 @@ impl Adjuster<'_> {
             .expect("inbound exists");
         self.rounding
             .amount(self.entry_cost(outbound_no) * inbound.quantity / outbound.quantity)
+    }
+
+    /// Σ (actual + expected) of the revaluations posted on an entry itself (not the revaluation
+    /// amounts forwarded to it by cost adjustment).
+    fn own_revaluation(&self, entry_no: u64) -> Decimal {
+        self.ledger
+            .value_entries_of(entry_no)
+            .filter(|entry| entry.entry_type == CostEntryType::Revaluation && !entry.adjustment)
+            .map(|entry| entry.cost_amount_actual + entry.cost_amount_expected)
+            .sum()
     }
 
     /// Σ (actual + expected) over an entry's value entries, rounding entries excluded.

@@ -16,7 +16,9 @@ use rust_decimal::Decimal;
 use super::Adjuster;
 use crate::config::AverageCostCalcType;
 use crate::ledger::period::average_period_end;
-use crate::ledger::{Code, ItemId, ItemLedgerEntry, ItemLedgerEntryType, LocationId};
+use crate::ledger::{
+    Code, CostEntryType, ItemId, ItemLedgerEntry, ItemLedgerEntryType, LocationId, ValueEntry,
+};
 
 /// The pool an average is drawn from: a bucket of one item (the whole item, or one location and
 /// variant), depending on the calc type.
@@ -171,8 +173,9 @@ impl Adjuster<'_> {
             *pool_quantity += outbound.quantity;
             changed |= self.apply_average_costs(&[(outbound.entry_no, new_cost)]);
             for &follower in followers.get(&outbound.entry_no).into_iter().flatten() {
+                // Its own revaluations arrived on their dates (see `plan_bucket`).
                 for value in self.ledger.value_entries_of(follower) {
-                    if value.valuation_date <= period_end {
+                    if value.valuation_date <= period_end && !is_own_revaluation(value) {
                         *pool_quantity += value.item_ledger_entry_quantity;
                         *pool_cost += value.cost_amount_actual + value.cost_amount_expected;
                     }
@@ -244,6 +247,15 @@ impl Adjuster<'_> {
         let following: BTreeSet<u64> = plan.followers.values().flatten().copied().collect();
         for entry in members {
             if left_out.contains(&entry.entry_no) || following.contains(&entry.entry_no) {
+                // A transfer receipt left out of the pool, or a return that follows its
+                // outbound's cost, still brings the revaluations posted on it.
+                for value in self.ledger.value_entries_of(entry.entry_no) {
+                    if is_own_revaluation(value) {
+                        let arrival = plan.arrivals.entry(value.valuation_date).or_default();
+                        arrival.0 += value.item_ledger_entry_quantity;
+                        arrival.1 += value.cost_amount_actual + value.cost_amount_expected;
+                    }
+                }
                 continue;
             }
             let period_end = self.period_end(self.valuation_date(entry.entry_no));
@@ -371,4 +383,9 @@ impl Adjuster<'_> {
         let setup = &self.ledger.config().inventory_setup;
         average_period_end(date, setup.average_cost_period, &setup.accounting_periods)
     }
+}
+
+/// A revaluation posted on the entry itself, not one cost adjustment forwarded to it.
+fn is_own_revaluation(value: &ValueEntry) -> bool {
+    value.entry_type == CostEntryType::Revaluation && !value.adjustment
 }

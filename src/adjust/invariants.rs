@@ -14,7 +14,7 @@
 //!   valuation date (spec §7.6 says "posting or valuation date"; the engine uses valuation dates).
 //! - 11: the pool of a period is every value entry of the bucket valued up to the period end
 //!   except the period's own average outbounds (and, under calc type Item, transfer legs, which
-//!   move stock inside the pool). Open outbound entries stay in the pool: the engine does not yet
+//!   move stock inside the pool; a revaluation posted on a transfer receipt does count). Open outbound entries stay in the pool: the engine does not yet
 //!   make the "open outbound" exclusion of spec §5.6.
 //! - 9: the bucket form skips Average buckets with a fixed-applied outbound (a purchase return
 //!   or negative adjustment with applies-to): it takes the receipt's exact cost, while outbounds
@@ -436,15 +436,16 @@ fn check_average_period(
     let (mut pool_quantity, mut pool_cost) = (Decimal::ZERO, Decimal::ZERO);
     for entry in ledger.entries_of_item(crate::ledger::ItemId(bucket.0)) {
         let internal_transfer = whole_item && entry.entry_type == ItemLedgerEntryType::Transfer;
-        if valuation_bucket(ledger, entry) != *bucket
-            || drawn_nos.contains(&entry.entry_no)
-            || internal_transfer
-        {
+        if valuation_bucket(ledger, entry) != *bucket || drawn_nos.contains(&entry.entry_no) {
             continue;
         }
+        // A transfer moves stock inside the pool; a revaluation of its receipt adds to it.
+        let own_revaluation =
+            |v: &ValueEntry| v.entry_type == CostEntryType::Revaluation && !v.adjustment;
         for value in ledger
             .value_entries_of(entry.entry_no)
             .filter(|v| v.valuation_date <= end)
+            .filter(|v| !internal_transfer || own_revaluation(v))
         {
             pool_quantity += value.item_ledger_entry_quantity;
             pool_cost += value.cost_amount_actual + value.cost_amount_expected;
@@ -620,7 +621,9 @@ fn shape_difference(entry: &ValueEntry, adjusted: &ValueEntry) -> Option<&'stati
 /// Invariant 17: a transfer's outbound and inbound legs cost the same with opposite signs, and
 /// their Inventory Adjmt. G/L lines net to zero. Rounding entries are left out of both sums: a
 /// closed transfer receipt takes the rounding entry of invariants 9 and 23 like any inbound, and
-/// that entry belongs to the receipt's closing, not to the transfer.
+/// that entry belongs to the receipt's closing, not to the transfer. So is a revaluation of one
+/// leg (a per-entry revaluation of the receipt, say): it changes what the leg holds after the
+/// transfer, not what the transfer moved. Adjustments forwarded along the transfer stay in.
 fn check_transfer_pairs(books: &Books, found: &mut Violations) {
     let ledger = &books.ledger;
     for row in ledger.item_application_entries() {
@@ -636,23 +639,24 @@ fn check_transfer_pairs(books: &Books, found: &mut Violations) {
             transfer_cost(ledger, in_leg),
         );
         if !(out_cost + in_cost).is_zero() {
-            found.push(17, format!("transfer legs {out_leg} and {in_leg}: actual costs {} and {} (rounding entries aside) do not net to zero", money(out_cost), money(in_cost)));
+            found.push(17, format!("transfer legs {out_leg} and {in_leg}: actual costs {} and {} (rounding and revaluation entries aside) do not net to zero", money(out_cost), money(in_cost)));
         }
         let adjmt = inventory_adjmt_of(books, &[out_leg, in_leg]);
         if !adjmt.is_zero() {
-            found.push(17, format!("transfer legs {out_leg} and {in_leg}: their Inventory Adjmt. G/L lines (rounding entries aside) sum to {}", money(adjmt)));
+            found.push(17, format!("transfer legs {out_leg} and {in_leg}: their Inventory Adjmt. G/L lines (rounding and revaluation entries aside) sum to {}", money(adjmt)));
         }
     }
 }
 
-fn not_rounding(entry: &&ValueEntry) -> bool {
-    entry.entry_type != CostEntryType::Rounding
+fn moved_by_transfer(entry: &&ValueEntry) -> bool {
+    let own_revaluation = entry.entry_type == CostEntryType::Revaluation && !entry.adjustment;
+    entry.entry_type != CostEntryType::Rounding && !own_revaluation
 }
 
 fn transfer_cost(ledger: &Ledger, entry_no: u64) -> Decimal {
     ledger
         .value_entries_of(entry_no)
-        .filter(not_rounding)
+        .filter(moved_by_transfer)
         .map(|v| v.cost_amount_actual)
         .sum()
 }
@@ -664,7 +668,7 @@ fn inventory_adjmt_of(books: &Books, entries: &[u64]) -> Decimal {
             books
                 .ledger
                 .value_entries_of(ile)
-                .filter(not_rounding)
+                .filter(moved_by_transfer)
                 .map(|v| v.entry_no)
         })
         .collect();

@@ -10,13 +10,13 @@ use serde::Serialize;
 
 use stockpost::adjust::{AdjustRequest, ItemSelection};
 use stockpost::books::{AdjustmentPosting, Books};
-use stockpost::store::BatchCommand;
 use stockpost::report::cost_posting::{
     gl_account_totals, gl_account_totals_footer, skipped_rows, GlAccountTotalRow, SkippedRow,
 };
 use stockpost::report::render::{render_csv, render_json, render_table};
 use stockpost::report::steps::AdjustmentSummary;
 use stockpost::rules::RuleSetAccounts;
+use stockpost::store::BatchCommand;
 
 use super::company::Company;
 use super::failure::CliError;

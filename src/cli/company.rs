@@ -35,11 +35,10 @@ pub fn example_company() -> Company {
 /// Loads `dir/config` (company, items, locations, `accounts.toml`) and `dir/rules/*.rhai`.
 pub fn load_company(dir: &Path) -> Result<Company, CliError> {
     if !dir.is_dir() {
-        return Err(CliError::input(format!(
-            "company folder {} does not exist",
-            dir.display()
-        ))
-        .hint("pass --company DIR, the folder that holds config/ and rules/"));
+        return Err(
+            CliError::input(format!("company folder {} does not exist", dir.display()))
+                .hint("pass --company DIR, the folder that holds config/ and rules/"),
+        );
     }
     let definition = CompanyDefinition::read(dir)
         .map_err(|error| CliError::from(CompanyError::definition(error)))?;

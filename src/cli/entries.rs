@@ -14,7 +14,7 @@ use stockpost::report::render::{render_csv, render_json, render_table, ReportRow
 use super::failure::CliError;
 use super::inputs::{write_stdout, Format, PostingArgs};
 use super::post::finish;
-use super::replay::{replay, Progress, Replay};
+use super::replay::Replay;
 
 /// `--help` text of the command, with examples (set on the `Cli` variant).
 pub const LONG_ABOUT: &str = "List one entry table after a replay.\n\n\

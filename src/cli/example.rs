@@ -114,8 +114,5 @@ fn temporary_folder() -> PathBuf {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.subsec_nanos());
-    std::env::temp_dir().join(format!(
-        "stockpost-example-{}-{nanos}",
-        std::process::id()
-    ))
+    std::env::temp_dir().join(format!("stockpost-example-{}-{nanos}", std::process::id()))
 }

@@ -13,7 +13,6 @@ use stockpost::report::render::render_json;
 use super::failure::CliError;
 use super::inputs::{write_stdout, PostingArgs};
 use super::post::finish;
-use super::replay::{replay, Progress};
 
 /// `stockpost explain ...`
 #[derive(Debug, Subcommand)]

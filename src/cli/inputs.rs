@@ -160,7 +160,11 @@ impl PostingArgs {
                 )
                 .hint("without journal files the embedded example is replayed as `stockpost example` runs it"));
             }
-            return Ok((super::company::example_company(), example_journals(), example_options()));
+            return Ok((
+                super::company::example_company(),
+                example_journals(),
+                example_options(),
+            ));
         }
         let (company, files) = self.company.load(journals)?;
         let options = self.options(&company);

@@ -10,12 +10,12 @@ use serde::Serialize;
 
 use stockpost::books::Books;
 use stockpost::glpost::{CostPostingMode, CostPostingResult};
-use stockpost::store::BatchCommand;
 use stockpost::report::cost_posting::{
     gl_account_totals, gl_account_totals_footer, skipped_rows, GlAccountTotalRow, SkippedRow,
 };
 use stockpost::report::render::{render_csv, render_json, render_table};
 use stockpost::rules::RuleSetAccounts;
+use stockpost::store::BatchCommand;
 
 use super::adjust::skipped_text;
 use super::company::Company;

@@ -21,12 +21,12 @@ use stockpost::recon::{
 use stockpost::report::drill::DrillCell;
 use stockpost::rules::{AccountRole, RuleSetAccounts};
 
+use super::company::Company;
 use super::failure::CliError;
 use super::inputs::{write_stdout, Format, PostingArgs};
 use super::reconcile_render::{
     drill_csv, drill_table, render_csv, render_json, render_table, status_line, step_line,
 };
-use super::company::Company;
 use super::replay::{replay_observed, Progress, Replay};
 use super::stored::{company_folder, open, uses_store};
 
@@ -135,7 +135,7 @@ fn reconcile(args: &ReconcileArgs) -> Result<bool, CliError> {
             adjustment: None,
             problems: Vec::new(),
         };
-        return Ok(finish_report(args, &company, &run, &state, &[], drill, trial_balance)?);
+        return finish_report(args, &company, &run, &state, &[], drill, trial_balance);
     }
     let (company, journals, options) = args.posting.resolve(&args.journals, false)?;
     let accounts = RuleSetAccounts::new(&company.rules);
@@ -177,10 +177,9 @@ fn finish_report(
         chart: Some(company.chart().clone()),
         location: args.location.clone(),
         account_no: args.account.clone(),
-        ..ReportFilter::default()
     };
     let report = state.report(&run.books, &accounts, &filter);
-    let drilled = drill.map(|role| (role.name(), drill_cells(&report, role, &run)));
+    let drilled = drill.map(|role| (role.name(), drill_cells(&report, role, run)));
     let drilled = drilled
         .as_ref()
         .map(|(role, cells)| (*role, cells.as_slice()));

@@ -1,6 +1,8 @@
 //! The posting pipeline every command replays: each journal file one batch (with the cost
 //! adjustment trigger rule after it), then optionally a full cost adjustment and posting the G/L
-//! queue. There is no store yet, so every command starts from empty books.
+//! queue, in memory, from empty books. Commands use it when journal files are named (replay
+//! mode, nothing stored) and `stockpost example --in-memory`; without journal files they work on
+//! the company's store instead (see `stored.rs`).
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -281,8 +283,7 @@ fn batch_failed(error: CliError, journals: &[JournalFile], index: usize) -> CliE
             n => (format!("the {n} journal files"), "were"),
         };
         error = error.hint(format!(
-            "{count} before it ({}) {were} posted in memory only: stockpost has no store yet, \
-             so nothing is kept when the command ends",
+            "{count} before it ({}) {were} posted in memory only (a replay stores nothing)",
             names.join(", ")
         ));
     }

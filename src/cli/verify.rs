@@ -55,8 +55,8 @@ fn run_verify(args: &VerifyArgs) -> Result<bool, CliError> {
         read_only: true,
         ..OpenOptions::default()
     };
-    let store = SqliteStore::open_with(&folder.join(DATABASE_FILE), options)
-        .map_err(CompanyError::store)?;
+    let store =
+        SqliteStore::open_with(folder.join(DATABASE_FILE), options).map_err(CompanyError::store)?;
     let report = verify(&store, &TerminalProgress::for_stderr())?;
     write_stdout(&render(&report, args.format))?;
     Ok(report.passed())

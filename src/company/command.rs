@@ -49,12 +49,11 @@ pub fn run_command(
                 message: "a journal batch without its journal".to_string(),
                 books_changed: false,
             })?;
-            let lines = parse_journal(&journal.name, &journal.text).map_err(|error| {
-                CommandError {
+            let lines =
+                parse_journal(&journal.name, &journal.text).map_err(|error| CommandError {
                     message: error.to_string(),
                     books_changed: false,
-                }
-            })?;
+                })?;
             outcome.lines = lines.len() as u64;
             let context = PostingContext {
                 work_date: *work_date,

@@ -64,13 +64,12 @@ impl CompanyDefinition {
             config.push((format!("config/{name}"), text));
         }
         let rules_dir = dir.join("rules");
-        let rules = read_rule_dir(&rules_dir, &RuleLimits::default()).map_err(|error| {
-            DefinitionError {
+        let rules =
+            read_rule_dir(&rules_dir, &RuleLimits::default()).map_err(|error| DefinitionError {
                 message: error.to_string(),
                 hint: "a company folder holds its account rules in rules/*.rhai; see docs/rules.md"
                     .to_string(),
-            }
-        })?;
+            })?;
         if rules.is_empty() {
             return Err(DefinitionError {
                 message: format!("no .rhai files in {}", rules_dir.display()),
@@ -143,7 +142,14 @@ impl LoadedCompany {
             message: error.to_string(),
             hint: config_hint.to_string(),
         })?;
-        let rules_hint = "fix the rule file and check it with `stockpost rules check`";
+        let rules_hint = match folder {
+            Some(dir) => format!(
+                "fix the rule file and check it with `stockpost rules check {} --config {}`",
+                dir.join("rules").display(),
+                dir.join("config").display()
+            ),
+            None => "fix the rule file and check it with `stockpost rules check`".to_string(),
+        };
         let limits = RuleLimits::default();
         // Built under the canonical names; on error, again under the names on disk so that
         // the message points at the file the user edits.
@@ -155,7 +161,7 @@ impl LoadedCompany {
             };
             DefinitionError {
                 message,
-                hint: rules_hint.to_string(),
+                hint: rules_hint.clone(),
             }
         })?;
         let trigger = AdjustmentTrigger::from_sources(&rules.files, limits).map_err(|_| {
@@ -166,7 +172,7 @@ impl LoadedCompany {
             };
             DefinitionError {
                 message,
-                hint: rules_hint.to_string(),
+                hint: rules_hint,
             }
         })?;
         Ok(LoadedCompany {

@@ -44,11 +44,10 @@ pub fn init_company(dir: &Path, chart: &str) -> Result<(), CompanyError> {
             .map(|mut entries| entries.next().is_none())
             .unwrap_or(false);
         if !empty {
-            return Err(CompanyError::input(format!(
-                "{} exists and is not empty",
-                dir.display()
-            ))
-            .hint("name a new folder; init never writes over a company"));
+            return Err(
+                CompanyError::input(format!("{} exists and is not empty", dir.display()))
+                    .hint("name a new folder; init never writes over a company"),
+            );
         }
     }
     let io = |what: &Path, error: std::io::Error| {
@@ -72,7 +71,7 @@ pub fn init_company(dir: &Path, chart: &str) -> Result<(), CompanyError> {
     let company = LoadedCompany::build(&definition.config, &definition.rules, Some(dir))
         .map_err(CompanyError::definition)?;
     let scale = amount_scale(company.config.rounding.amount_precision);
-    SqliteStore::create(&database_path(dir), &new_company_id(dir), scale)
+    SqliteStore::create(database_path(dir), &new_company_id(dir), scale)
         .map_err(CompanyError::store)?;
     Ok(())
 }
@@ -92,7 +91,10 @@ fn new_company_id(dir: &Path) -> String {
     hasher.update(now.to_le_bytes());
     hasher.update(std::process::id().to_le_bytes());
     let digest = hasher.finalize();
-    digest[..8].iter().map(|byte| format!("{byte:02x}")).collect()
+    digest[..8]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 fn company_readme(chart: &str) -> String {

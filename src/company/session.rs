@@ -15,6 +15,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::books::Books;
+use crate::config::CompanyConfig;
 use crate::journal::JournalLine;
 use crate::recon::{ReconciliationState, ReportFilter};
 use crate::rules::posting::RuleSetAccounts;
@@ -148,11 +149,10 @@ impl StoredCompany {
             None => ReconciliationState::from_books(&self.books, &accounts),
         };
         self.marks = StoreMarks::of(&self.books);
-        let stored_marks = self
-            .head
-            .last_batch
-            .as_ref()
-            .map_or(StoreMarks::default(), |batch| batch.marks_after);
+        let stored_marks = self.head.last_batch.as_ref().map_or_else(
+            || StoreMarks::of(&Books::new(CompanyConfig::empty(""))),
+            |batch| batch.marks_after,
+        );
         if self.marks != stored_marks {
             return Err(CompanyError::diverged(format!(
                 "the books rebuilt from the store do not match its last batch \
@@ -249,10 +249,9 @@ impl StoredCompany {
         {
             let why = match &posted.collision {
                 JournalCollision::SameContent => "the same content".to_string(),
-                JournalCollision::SameDocument(document) => format!(
-                    "document {} ({})",
-                    document.document_no, document.line_type
-                ),
+                JournalCollision::SameDocument(document) => {
+                    format!("document {} ({})", document.document_no, document.line_type)
+                }
             };
             return Err(CompanyError::duplicate(format!(
                 "journal {} was already posted: {why} was posted by {} in batch {} on {}",
@@ -300,8 +299,8 @@ impl StoredCompany {
         journal: Option<&JournalText>,
     ) -> Result<CommittedBatch, CompanyError> {
         let before = self.marks;
-        let outcome = run_command(&mut self.books, &self.company, &command, journal).map_err(
-            |error| {
+        let outcome =
+            run_command(&mut self.books, &self.company, &command, journal).map_err(|error| {
                 if error.books_changed {
                     self.poisoned = true;
                 }
@@ -312,8 +311,7 @@ impl StoredCompany {
                     ),
                     None => "nothing was stored".to_string(),
                 })
-            },
-        )?;
+            })?;
         let accounts = RuleSetAccounts::new(&self.company.rules);
         self.recon.apply_new_entries(&self.books, &accounts);
         let reconciliation = self.reconciliation_summary();
@@ -524,7 +522,5 @@ fn last_posting_date(journal: &JournalText) -> Result<Option<NaiveDate>, Company
 
 /// The current time in UTC as RFC 3339, to the second.
 fn now_rfc3339() -> String {
-    chrono::Utc::now()
-        .format("%Y-%m-%dT%H:%M:%SZ")
-        .to_string()
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }

@@ -14,8 +14,8 @@ use rust_decimal::Decimal;
 use crate::money::Rounding;
 
 pub use load::{
-    example_company, load_company_dir, load_company_files, ConfigError, ConfigFile,
-    COMPANY_FILE, EXAMPLE_CONFIG_FILES, ITEMS_FILE, LOCATIONS_FILE,
+    example_company, load_company_dir, load_company_files, ConfigError, ConfigFile, COMPANY_FILE,
+    EXAMPLE_CONFIG_FILES, ITEMS_FILE, LOCATIONS_FILE,
 };
 
 /// Everything the costing core needs to know about a company.

@@ -482,7 +482,10 @@ impl Ledger {
             dimension_sets: self.dimension_sets.len(),
             undo_len: 0,
             changes: self.changes.as_ref().map_or((0, 0), |changes| {
-                (changes.item_ledger_entries.len(), changes.value_entries.len())
+                (
+                    changes.item_ledger_entries.len(),
+                    changes.value_entries.len(),
+                )
             }),
         };
         self.batch_start = Some(checkpoint);
