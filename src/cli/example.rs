@@ -10,7 +10,7 @@ use stockpost::company::folder::{init_company, DEFAULT_CHART_PACK};
 use stockpost::company::DATABASE_FILE;
 
 use super::failure::CliError;
-use super::inputs::{example_journals, example_options, Format};
+use super::inputs::{example_journals, example_options, write_stdout, Format};
 use super::post::{finish, print_run};
 use super::replay::{replay, Progress};
 use super::stored::{open, post_to_store};
@@ -91,10 +91,13 @@ fn run_on_store(args: &ExampleArgs) -> Result<Vec<String>, CliError> {
                 format!("NOT reconciled ({} cells differ)", summary.differing_cells)
             };
             let batches = session.head().last_batch.as_ref().map_or(0, |b| b.batch_id);
-            Progress::for_stderr().note(&format!(
-                "stored {batches} batches in {}; the store is {status}",
-                folder.join(DATABASE_FILE).display()
-            ));
+            if args.format == Format::Table {
+                let kept = if temporary { " (removed at the end)" } else { "" };
+                write_stdout(&format!(
+                    "\nStore\n{batches} batches stored in {}{kept}; reopened, the books are {status}\n",
+                    folder.join(DATABASE_FILE).display()
+                ))?;
+            }
             Ok(problems)
         });
     if temporary {

@@ -1,7 +1,8 @@
 //! Command-line interface: argument parsing (clap derive) and dispatch to one module per
 //! command. Commands only read files, call the library and print; the library does the work.
 //!
-//! Exit status: 0 success, 1 the command ran and found failures, 2 usage or input error.
+//! Exit status: 0 success, 1 the command ran and found failures, 2 usage or input error, 3 the
+//! company database cannot be used, 4 the journal was already posted.
 //! New commands (`post`, `rules check`...) are added as a variant of [`Cli`] plus a file here.
 
 mod adjust;
@@ -43,25 +44,29 @@ pub const EXIT_INPUT_ERROR: u8 = 2;
     long_about = "Inventory costing and inventory-to-G/L posting, the Business Central way.\n\n\
         stockpost keeps the costing sub-ledger (item ledger entries, value entries, item \
         application entries) of a company and values every movement by its item's costing \
-        method (FIFO, LIFO, Average, Standard, Specific).\n\n\
+        method (FIFO, LIFO, Average, Standard, Specific). A company is a folder: config/, \
+        rules/ and the database stockpost.db, where every journal is stored as one batch.\n\n\
         Examples:\n  \
         stockpost example\n      \
-        post the bundled example company's October 2026 and print valuation and G/L\n  \
-        stockpost post --company acme --adjust journals/*.csv\n      \
-        post a company's journals, adjust cost, print the same report\n  \
-        stockpost adjust --company acme --item-category BEANS journals/*.csv\n      \
+        the bundled example company end to end on a store; prints valuation and G/L\n  \
+        stockpost init acme\n      \
+        create a company folder (config, rules, database) to edit and post into\n  \
+        stockpost post --company acme journals/01-opening.csv journals/02-week1.csv\n      \
+        post journals, one batch each, and print the company's report\n  \
+        stockpost adjust --company acme --item-category BEANS\n      \
         adjust cost of one item category and print the amounts per item and G/L account\n  \
-        stockpost post-cost --company acme journals/*.csv\n      \
-        post the value entries the journals queued (automatic cost posting off) to the G/L\n  \
-        stockpost reconcile --company acme --as-of 2026-10-31 journals/*.csv\n      \
+        stockpost post-cost --company acme\n      \
+        post the value entries waiting in the G/L queue (automatic cost posting off)\n  \
+        stockpost reconcile --company acme --as-of 2026-10-31\n      \
         does the inventory valuation agree with the G/L? (exit 2 when not)\n  \
-        stockpost explain gl 1\n      \
-        why G/L entry 1 exists and why it went to its account\n  \
+        stockpost status --company acme; stockpost verify --company acme\n      \
+        what the store holds and waits; replay the stored journals and compare\n  \
+        stockpost reconcile --company acme journals/*.csv\n      \
+        with journal files: a replay in memory, nothing stored (also post --dry-run)\n  \
         stockpost scenario run tests/scenarios\n      \
-        run every acceptance scenario in a folder and print PASS/FAIL per scenario\n  \
-        stockpost scenario run --verbose tests/scenarios/c05_costing_fifo.toml\n      \
-        also list the expectations the engine cannot evaluate yet, with the reason\n\n\
-        Exit status: 0 success, 1 failures found, 2 usage or input error."
+        run every acceptance scenario in a folder and print PASS/FAIL per scenario\n\n\
+        Exit status: 0 success, 1 failures found, 2 usage or input error, 3 the company \
+        database cannot be used, 4 the journal was already posted."
 )]
 pub enum Cli {
     /// Create a company folder: config/, rules/, inbox/, README.md and the company database
@@ -70,7 +75,7 @@ pub enum Cli {
     /// Run the bundled example company (no files needed) and print valuation and G/L
     #[command(long_about = example::LONG_ABOUT)]
     Example(example::ExampleArgs),
-    /// Post journal files into a company's books and print what they did
+    /// Post journal files into a company's store and print what they did
     #[command(long_about = post::LONG_ABOUT)]
     Post(post::PostArgs),
     /// Explain an entry: the chain from G/L entry back to the journal line and the rule
