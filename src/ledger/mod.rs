@@ -13,4 +13,5 @@ pub mod period;
 mod state;
 
 pub use entries::*;
+pub(crate) use state::{Bucket, LedgerParts};
 pub use state::{BucketKey, EntryChanges, EntryPointKey, ItemCostState, Ledger, LedgerCheckpoint};

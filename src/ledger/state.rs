@@ -482,7 +482,10 @@ impl Ledger {
             dimension_sets: self.dimension_sets.len(),
             undo_len: 0,
             changes: self.changes.as_ref().map_or((0, 0), |changes| {
-                (changes.item_ledger_entries.len(), changes.value_entries.len())
+                (
+                    changes.item_ledger_entries.len(),
+                    changes.value_entries.len(),
+                )
             }),
         };
         self.batch_start = Some(checkpoint);
@@ -971,6 +974,205 @@ impl Ledger {
     pub fn set_allow_posting_from(&mut self, date: Option<NaiveDate>) {
         self.config.inventory_setup.allow_posting_from = date;
     }
+}
+
+/// A ledger between batches as plain parts, for the snapshot codec (`store::snapshot`): what
+/// cannot be recomputed from the entries. [`Ledger::from_parts`] rebuilds the per-entry indexes.
+pub(crate) struct LedgerParts {
+    /// The interned codes (posting groups, variants), each once.
+    pub codes: Vec<Code>,
+    /// Dimension set `n` at index `n`; set 0 is the empty set.
+    pub dimension_sets: Vec<Dimensions>,
+    pub item_ledger_entries: Vec<ItemLedgerEntry>,
+    pub value_entries: Vec<ValueEntry>,
+    pub item_application_entries: Vec<ItemApplicationEntry>,
+    /// Per item, in configuration order.
+    pub items: Vec<ItemCostState>,
+    pub buckets: Vec<(BucketKey, Bucket)>,
+    pub serials_on_hand: Vec<((ItemId, Code), u64)>,
+    pub entry_points: BTreeMap<EntryPointKey, bool>,
+}
+
+impl Ledger {
+    /// Whether a batch is open (between [`checkpoint`](Self::checkpoint) and commit/rollback).
+    pub fn is_batch_open(&self) -> bool {
+        self.batch_start.is_some()
+    }
+
+    /// The interned codes, in no particular order.
+    pub(crate) fn interned_codes(&self) -> impl Iterator<Item = &Code> + '_ {
+        self.codes.iter()
+    }
+
+    /// Every stock bucket with its open entries, in no particular order.
+    pub(crate) fn buckets(&self) -> impl Iterator<Item = (&BucketKey, &Bucket)> + '_ {
+        self.buckets.iter()
+    }
+
+    /// Serial numbers on hand and the entry holding each, in no particular order.
+    pub(crate) fn serials_on_hand(&self) -> impl Iterator<Item = (&(ItemId, Code), &u64)> + '_ {
+        self.serials_on_hand.iter()
+    }
+
+    /// A ledger for `config` holding `parts`, with its indexes rebuilt. `intern` gives the shared
+    /// copy of a text (the codes in `parts` are such copies), so that the ledger's own codes
+    /// (blank code, item posting groups and categories) share memory with the entries' codes.
+    /// Errors name the first reference that does not fit the configuration or the tables.
+    pub(crate) fn from_parts(
+        config: CompanyConfig,
+        parts: LedgerParts,
+        intern: &mut dyn FnMut(&str) -> Code,
+    ) -> Result<Ledger, String> {
+        let mut ledger = Ledger::new(config);
+        check_parts(&ledger, &parts)?;
+        ledger.codes = parts.codes.into_iter().collect();
+        ledger.blank_code = intern("");
+        ledger.location_codes[0] = ledger.blank_code.clone();
+        let items = &ledger.config.items;
+        let mut share = |text: &str, codes: &mut HashSet<Code>| -> Code {
+            let code = intern(text);
+            codes.insert(code.clone());
+            code
+        };
+        for (index, item) in items.iter().enumerate() {
+            ledger.item_posting_groups[index] = (
+                share(&item.inventory_posting_group, &mut ledger.codes),
+                share(&item.gen_prod_posting_group, &mut ledger.codes),
+            );
+            ledger.item_categories[index] = share(
+                item.item_category.as_deref().unwrap_or(""),
+                &mut ledger.codes,
+            );
+        }
+        ledger.dimension_set_ids = parts
+            .dimension_sets
+            .iter()
+            .enumerate()
+            .map(|(index, set)| (set.clone(), DimensionSetId(index as u32)))
+            .collect();
+        ledger.dimension_sets = parts.dimension_sets;
+        ledger.items = parts.items;
+        ledger.buckets = parts.buckets.into_iter().collect();
+        ledger.serials_on_hand = parts.serials_on_hand.into_iter().collect();
+        ledger.entry_points = parts.entry_points;
+        ledger.rebuild_entry_indexes(
+            parts.item_ledger_entries,
+            parts.value_entries,
+            parts.item_application_entries,
+        );
+        Ok(ledger)
+    }
+
+    /// Appends entries checked by [`check_parts`], building the indexes as posting does.
+    fn rebuild_entry_indexes(
+        &mut self,
+        item_ledger_entries: Vec<ItemLedgerEntry>,
+        value_entries: Vec<ValueEntry>,
+        applications: Vec<ItemApplicationEntry>,
+    ) {
+        let count = item_ledger_entries.len();
+        self.value_entries_by_ile = vec![Vec::new(); count];
+        self.applications_by_ile = vec![Vec::new(); count];
+        for entry in &item_ledger_entries {
+            let item = entry.item.0 as usize;
+            self.entries_by_item[item].push(entry.entry_no);
+            if entry.applied_entry_to_adjust {
+                self.applied_entries_to_adjust[item].insert(entry.entry_no);
+            }
+        }
+        for entry in &value_entries {
+            self.value_entries_by_ile[entry.item_ledger_entry_no as usize - 1].push(entry.entry_no);
+        }
+        for application in &applications {
+            let sides = [
+                Some(application.inbound_item_entry_no),
+                Some(application.outbound_item_entry_no).filter(|&no| no != 0),
+                application.transferred_from_entry_no,
+            ];
+            for ile in sides.into_iter().flatten() {
+                self.applications_by_ile[ile as usize - 1].push(application.entry_no);
+            }
+        }
+        self.item_ledger_entries = item_ledger_entries;
+        self.value_entries = value_entries;
+        self.item_application_entries = applications;
+    }
+}
+
+/// Checks that every number and id in `parts` points inside the tables and the configuration of
+/// `ledger` (a new ledger of the configuration), so that a ledger built from them cannot panic.
+fn check_parts(ledger: &Ledger, parts: &LedgerParts) -> Result<(), String> {
+    let items = ledger.config.items.len();
+    let locations = ledger.location_codes.len();
+    let dimension_sets = parts.dimension_sets.len();
+    let entries = parts.item_ledger_entries.len() as u64;
+    if parts.items.len() != items {
+        return Err(format!(
+            "the snapshot has cost state for {} items, the configuration has {items}",
+            parts.items.len()
+        ));
+    }
+    if parts
+        .dimension_sets
+        .first()
+        .is_none_or(|set| !set.is_empty())
+    {
+        return Err("dimension set 0 is not the empty set".to_string());
+    }
+    let ids_fit = |item: ItemId, location: LocationId, dims: DimensionSetId| {
+        (item.0 as usize) < items
+            && (location.0 as usize) < locations
+            && (dims.0 as usize) < dimension_sets
+    };
+    let ile_fits = |no: u64| (1..=entries).contains(&no);
+    for (index, entry) in parts.item_ledger_entries.iter().enumerate() {
+        if entry.entry_no != index as u64 + 1
+            || !ids_fit(entry.item, entry.location, entry.dimension_set)
+        {
+            return Err(format!("item ledger entry {} does not fit", index + 1));
+        }
+    }
+    for (index, entry) in parts.value_entries.iter().enumerate() {
+        if entry.entry_no != index as u64 + 1
+            || !ids_fit(entry.item, entry.location, entry.dimension_set)
+            || !ile_fits(entry.item_ledger_entry_no)
+        {
+            return Err(format!("value entry {} does not fit", index + 1));
+        }
+    }
+    for (index, entry) in parts.item_application_entries.iter().enumerate() {
+        if entry.entry_no != index as u64 + 1
+            || !ile_fits(entry.inbound_item_entry_no)
+            || !(entry.outbound_item_entry_no == 0 || ile_fits(entry.outbound_item_entry_no))
+            || !entry.transferred_from_entry_no.is_none_or(ile_fits)
+        {
+            return Err(format!("item application entry {} does not fit", index + 1));
+        }
+    }
+    let bucket_fits = |key: &BucketKey, bucket: &Bucket| {
+        ids_fit(key.item, key.location, DimensionSetId(0))
+            && (bucket.open_inbound.iter())
+                .chain(bucket.open_outbound.iter())
+                .all(|&(_, no)| ile_fits(no))
+    };
+    if parts
+        .buckets
+        .iter()
+        .any(|(key, bucket)| !bucket_fits(key, bucket))
+        || parts.serials_on_hand.iter().any(|((item, _), no)| {
+            !ids_fit(*item, LocationId::BLANK, DimensionSetId(0)) || !ile_fits(*no)
+        })
+        || parts
+            .entry_points
+            .keys()
+            .any(|key| !ids_fit(key.item, key.location, DimensionSetId(0)))
+    {
+        return Err(
+            "a stock bucket, serial number or entry point names an unknown item or entry"
+                .to_string(),
+        );
+    }
+    Ok(())
 }
 
 fn initial_item_state(item: &Item) -> ItemCostState {
