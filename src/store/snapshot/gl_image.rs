@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::compact::{Ascending, Day, Dec};
+use super::input::{next, next_converted, Input};
 use super::strings::{StringTable, Strings};
 use super::SnapshotError;
 use crate::glpost::{
@@ -11,7 +12,8 @@ use crate::glpost::{
 use crate::ledger::{CostEntryType, DimensionSetId, ItemId, ItemLedgerEntryType, Ledger};
 use crate::rules::AccountRole;
 
-#[derive(Serialize, Deserialize)]
+/// Written as a whole; read field by field in this order by [`decode_general_ledger`].
+#[derive(Serialize)]
 pub(super) struct GeneralLedgerImage {
     entries: Vec<GlRecord>,
     /// (G/L entry no., value entry no., register no.).
@@ -129,22 +131,20 @@ fn encode_entry<'a>(entry: &'a GlEntry, strings: &mut StringTable<'a>) -> GlReco
     }
 }
 
-/// Decodes the G/L of `ledger` (already decoded), checking every number it keeps against it.
+/// Decodes the G/L section; [`check_general_ledger`] then checks it against the ledger.
 pub(super) fn decode_general_ledger(
-    image: GeneralLedgerImage,
+    input: &mut Input<'_>,
     strings: &Strings,
-    ledger: &Ledger,
 ) -> Result<GeneralLedger, SnapshotError> {
-    let registers = image.registers.len() as u64;
-    let entry_count = image.entries.len() as u64;
-    let mut entries = Vec::with_capacity(image.entries.len());
-    for (index, record) in image.entries.into_iter().enumerate() {
-        let entry = decode_entry(index as u64 + 1, record, strings)?;
-        check_entry(&entry, ledger, registers)?;
-        entries.push(entry);
-    }
-    let value_entries = ledger.value_entries().len() as u64;
-    let relations: Vec<GlItemLedgerRelation> = (image.relations.into_iter())
+    let entries = next_converted(input, "G/L entries", |no, record| {
+        decode_entry(no, record, strings)
+    })?;
+    let relations: Vec<(u64, u64, u64)> = next(input, "G/L - item ledger relations")?;
+    let registers: Vec<(GlRegisterSource, u64, u64)> = next(input, "G/L registers")?;
+    let queue: Ascending = next(input, "G/L queue")?;
+    let last_transaction_no: u64 = next(input, "last transaction no.")?;
+    let entry_count = entries.len() as u64;
+    let relations = (relations.into_iter())
         .map(
             |(gl_entry_no, value_entry_no, register_no)| GlItemLedgerRelation {
                 gl_entry_no,
@@ -153,7 +153,7 @@ pub(super) fn decode_general_ledger(
             },
         )
         .collect();
-    let registers: Vec<GlRegister> = (image.registers.into_iter().enumerate())
+    let registers: Vec<GlRegister> = (registers.into_iter().enumerate())
         .map(|(index, (source, start, end))| GlRegister {
             register_no: index as u64 + 1,
             source,
@@ -170,23 +170,32 @@ pub(super) fn decode_general_ledger(
             register.register_no
         ));
     }
-    if let Some(no) = image
-        .queue
-        .0
-        .iter()
-        .find(|&&no| no == 0 || no > value_entries)
-    {
-        return does_not_fit(format!(
-            "the G/L queue names value entry {no}, which does not exist"
-        ));
-    }
     Ok(GeneralLedger::from_parts(
         entries,
         relations,
         registers,
-        image.queue.0.into_iter().collect(),
-        image.last_transaction_no,
+        queue.0.into_iter().collect(),
+        last_transaction_no,
     ))
+}
+
+/// Every G/L entry names an existing register, dimension set and (in its description) item, and
+/// the queue names existing value entries.
+pub(super) fn check_general_ledger(
+    general_ledger: &GeneralLedger,
+    ledger: &Ledger,
+) -> Result<(), SnapshotError> {
+    let registers = general_ledger.registers().len() as u64;
+    for entry in general_ledger.entries() {
+        check_entry(entry, ledger, registers)?;
+    }
+    let value_entries = ledger.value_entries().len() as u64;
+    match (general_ledger.queue().iter()).find(|&&no| no == 0 || no > value_entries) {
+        Some(no) => does_not_fit(format!(
+            "the G/L queue names value entry {no}, which does not exist"
+        )),
+        None => Ok(()),
+    }
 }
 
 fn decode_entry(

@@ -7,6 +7,7 @@ use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::compact::{Day, Dec};
+use super::input::{next, next_converted, Input};
 use super::strings::{StringTable, Strings};
 use super::SnapshotError;
 use crate::config::CompanyConfig;
@@ -17,7 +18,8 @@ use crate::ledger::{
     ValueEntry, VarianceType,
 };
 
-#[derive(Serialize, Deserialize)]
+/// Written as a whole; read field by field in this order by [`decode_ledger`].
+#[derive(Serialize)]
 pub(super) struct LedgerImage {
     /// The ledger's blank code, so that it stays the entries' blank variant code.
     blank: u32,
@@ -27,7 +29,6 @@ pub(super) struct LedgerImage {
     dimension_sets: Vec<Vec<(u32, u32)>>,
     item_ledger_entries: Vec<IleRecord>,
     value_entries: Vec<VeRecord>,
-    item_application_entries: Vec<ApplicationRecord>,
     items: Vec<ItemStateRecord>,
     buckets: Vec<BucketRecord>,
     /// (item, serial no., the inbound entry holding it).
@@ -97,7 +98,7 @@ struct VeRecord {
 }
 
 #[derive(Serialize, Deserialize)]
-struct ApplicationRecord {
+pub(super) struct ApplicationRecord {
     item_ledger_entry_no: u64,
     inbound_item_entry_no: u64,
     outbound_item_entry_no: u64,
@@ -158,9 +159,6 @@ pub(super) fn encode_ledger<'a>(ledger: &'a Ledger, strings: &mut StringTable<'a
             .collect(),
         value_entries: (ledger.value_entries().iter())
             .map(|entry| encode_value_entry(entry, strings))
-            .collect(),
-        item_application_entries: (ledger.item_application_entries().iter())
-            .map(encode_application)
             .collect(),
         items: (0..ledger.config().items.len())
             .map(|index| encode_item_state(ledger.item_cost_state(ItemId(index as u32))))
@@ -333,6 +331,13 @@ fn encode_value_entry<'a>(entry: &'a ValueEntry, strings: &mut StringTable<'a>) 
     }
 }
 
+/// The item application entries, a section of their own so that they decode beside the rest.
+pub(super) fn encode_applications(ledger: &Ledger) -> Vec<ApplicationRecord> {
+    (ledger.item_application_entries().iter())
+        .map(encode_application)
+        .collect()
+}
+
 fn encode_application(entry: &ItemApplicationEntry) -> ApplicationRecord {
     let ItemApplicationEntry {
         entry_no: _,
@@ -410,21 +415,29 @@ fn encode_entry_point<'a>(
 
 // ----- decoding ---------------------------------------------------------------------------------
 
-pub(super) fn decode_ledger(
-    image: LedgerImage,
+/// The ledger section decoded: everything but the application entries.
+pub(super) struct LedgerTables {
+    parts: LedgerParts,
+    /// The codes the ledger interns, to give it the same shared copies.
+    known: HashMap<Code, ()>,
+}
+
+pub(super) fn decode_ledger_tables(
+    input: &mut Input<'_>,
     strings: &Strings,
-    config: CompanyConfig,
-) -> Result<Ledger, SnapshotError> {
-    let codes: Vec<Code> = (image.codes.iter())
-        .map(|&index| strings.code(index))
+) -> Result<LedgerTables, SnapshotError> {
+    let blank: u32 = next(input, "ledger blank code")?;
+    let codes: Vec<u32> = next(input, "ledger codes")?;
+    let codes: Vec<Code> = (codes.into_iter())
+        .map(|index| strings.code(index))
         .collect::<Result<_, _>>()?;
-    let blank = strings.code(image.blank)?;
     let mut known: HashMap<Code, ()> = codes.iter().map(|code| (code.clone(), ())).collect();
-    known.insert(blank, ());
+    known.insert(strings.code(blank)?, ());
     let mut dimension_sets = vec![Dimensions::new()];
-    for set in &image.dimension_sets {
+    let sets: Vec<Vec<(u32, u32)>> = next(input, "dimension sets")?;
+    for set in sets {
         let mut dimensions = Dimensions::new();
-        for &(code, value) in set {
+        for (code, value) in set {
             dimensions.insert(
                 strings.code(code)?.to_string(),
                 strings.code(value)?.to_string(),
@@ -432,29 +445,55 @@ pub(super) fn decode_ledger(
         }
         dimension_sets.push(dimensions);
     }
+    let item_ledger_entries = next_converted(input, "item ledger entries", |no, record| {
+        decode_ile(no, record, strings)
+    })?;
+    let value_entries = next_converted(input, "value entries", |no, record| {
+        decode_value_entry(no, record, strings)
+    })?;
+    let items: Vec<ItemStateRecord> = next(input, "item cost states")?;
+    let buckets: Vec<BucketRecord> = next(input, "stock buckets")?;
+    let serials_on_hand: Vec<(u32, u32, u64)> = next(input, "serial numbers on hand")?;
+    let entry_points: Vec<(EntryPointRecord, bool)> = next(input, "entry points")?;
     let parts = LedgerParts {
         codes,
         dimension_sets,
-        item_ledger_entries: decode_all(image.item_ledger_entries, |index, record| {
-            decode_ile(index, record, strings)
-        })?,
-        value_entries: decode_all(image.value_entries, |index, record| {
-            decode_value_entry(index, record, strings)
-        })?,
-        item_application_entries: decode_all(image.item_application_entries, |index, record| {
-            Ok(decode_application(index, record))
-        })?,
-        items: image.items.into_iter().map(decode_item_state).collect(),
-        buckets: (image.buckets.into_iter())
+        item_ledger_entries,
+        value_entries,
+        item_application_entries: Vec::new(),
+        items: items.into_iter().map(decode_item_state).collect(),
+        buckets: (buckets.into_iter())
             .map(|record| decode_bucket(record, strings))
             .collect::<Result<_, _>>()?,
-        serials_on_hand: (image.serials_on_hand.into_iter())
+        serials_on_hand: (serials_on_hand.into_iter())
             .map(|(item, serial, holder)| Ok(((ItemId(item), strings.code(serial)?), holder)))
             .collect::<Result<_, SnapshotError>>()?,
-        entry_points: (image.entry_points.into_iter())
+        entry_points: (entry_points.into_iter())
             .map(|(record, adjusted)| Ok((decode_entry_point(record, strings)?, adjusted)))
             .collect::<Result<BTreeMap<_, _>, SnapshotError>>()?,
     };
+    Ok(LedgerTables { parts, known })
+}
+
+pub(super) fn decode_applications(
+    input: &mut Input<'_>,
+) -> Result<Vec<ItemApplicationEntry>, SnapshotError> {
+    next_converted(input, "item application entries", |no, record| {
+        Ok(decode_application(no, record))
+    })
+}
+
+/// The ledger of `config` from its decoded sections, with its indexes rebuilt.
+pub(super) fn assemble_ledger(
+    tables: LedgerTables,
+    applications: Vec<ItemApplicationEntry>,
+    config: CompanyConfig,
+) -> Result<Ledger, SnapshotError> {
+    let LedgerTables {
+        mut parts,
+        mut known,
+    } = tables;
+    parts.item_application_entries = applications;
     let mut intern = |text: &str| -> Code {
         match known.get_key_value(text) {
             Some((code, _)) => code.clone(),
@@ -467,18 +506,6 @@ pub(super) fn decode_ledger(
     };
     Ledger::from_parts(config, parts, &mut intern)
         .map_err(|detail| SnapshotError::DoesNotFit { detail })
-}
-
-/// Decodes records into entries numbered from 1, dropping each record as it goes.
-fn decode_all<R, T>(
-    records: Vec<R>,
-    mut decode: impl FnMut(u64, R) -> Result<T, SnapshotError>,
-) -> Result<Vec<T>, SnapshotError> {
-    let mut entries = Vec::with_capacity(records.len());
-    for (index, record) in records.into_iter().enumerate() {
-        entries.push(decode(index as u64 + 1, record)?);
-    }
-    Ok(entries)
 }
 
 fn decode_line((file, line): (u32, u32), strings: &Strings) -> Result<LineRef, SnapshotError> {

@@ -16,7 +16,9 @@
 //! header       postcard  SnapshotHeader (without the version)
 //! body_len     u64 LE
 //! checksum     32 bytes  SHA-256 of everything from `version` through `body_len`, then the body
-//! body         postcard  string table, provenance table, ledger, G/L, reconciliation
+//! body         sections, each a u64 LE length and postcard bytes:
+//!              tables (texts, provenances), ledger, item application entries, G/L,
+//!              reconciliation
 //! ```
 //!
 //! The header can be read alone ([`read_snapshot_header`]) to decide whether the snapshot is
@@ -29,11 +31,14 @@
 //! hitting). Enum fields are stored by variant position: reordering the variants of an entry
 //! type, a cost entry type or an account role needs a new [`FORMAT_VERSION`].
 //!
+//! The ledger's entries and the G/L are separate sections so that they decode on two threads.
+//!
 //! Not stored: a batch's undo log (a snapshot is taken between batches), the ledger's change
 //! tracker (a decoded ledger does not track), and caches that refill themselves.
 
 mod compact;
 mod gl_image;
+mod input;
 mod ledger_image;
 mod recon_image;
 mod strings;
@@ -47,9 +52,7 @@ use crate::books::Books;
 use crate::config::CompanyConfig;
 use crate::recon::ReconciliationState;
 
-use gl_image::GeneralLedgerImage;
-use ledger_image::LedgerImage;
-use recon_image::ReconciliationImage;
+use input::Input;
 use strings::{StringTable, Strings};
 
 /// The first bytes of every snapshot file.
@@ -103,17 +106,6 @@ pub enum SnapshotError {
     Io(std::io::Error),
 }
 
-/// The body as encoded: the tables first, then what names them.
-#[derive(Serialize, Deserialize)]
-struct Body<'a> {
-    #[serde(borrow)]
-    strings: Vec<&'a str>,
-    provenances: Vec<[u32; 4]>,
-    ledger: LedgerImage,
-    general_ledger: GeneralLedgerImage,
-    reconciliation: ReconciliationImage,
-}
-
 /// Writes a snapshot of `books` and `recon` between batches. Refuses (`InvalidInput`) when a
 /// batch is open, since its undo log is not part of a snapshot.
 pub fn write_snapshot(
@@ -153,20 +145,77 @@ pub fn write_snapshot(
     w.flush()
 }
 
+/// The body: sections, each a little-endian u64 length and its postcard bytes, in the order of
+/// [`Section`]. The tables come first; the sections after them name texts by index and decode
+/// side by side.
 fn encode_body(books: &Books, recon: &ReconciliationState) -> std::io::Result<Vec<u8>> {
     let mut table = StringTable::default();
     let ledger = ledger_image::encode_ledger(&books.ledger, &mut table);
+    let applications = ledger_image::encode_applications(&books.ledger);
     let general_ledger = gl_image::encode_general_ledger(&books.general_ledger, &mut table);
     let reconciliation = recon_image::encode_reconciliation(recon, &mut table);
-    let (strings, provenances) = table.into_tables();
-    let body = Body {
-        strings,
-        provenances,
-        ledger,
-        general_ledger,
-        reconciliation,
-    };
-    postcard::to_stdvec(&body).map_err(encode_error)
+    let tables = table.into_tables();
+    let mut body = Vec::new();
+    append_section(&mut body, &tables)?;
+    append_section(&mut body, &ledger)?;
+    append_section(&mut body, &applications)?;
+    append_section(&mut body, &general_ledger)?;
+    append_section(&mut body, &reconciliation)?;
+    Ok(body)
+}
+
+fn append_section(body: &mut Vec<u8>, value: &impl Serialize) -> std::io::Result<()> {
+    let at = body.len();
+    body.extend_from_slice(&[0; 8]);
+    let taken = std::mem::take(body);
+    *body = postcard::to_extend(value, taken).map_err(encode_error)?;
+    let len = (body.len() - at - 8) as u64;
+    body[at..at + 8].copy_from_slice(&len.to_le_bytes());
+    Ok(())
+}
+
+/// The sections of the body, in order.
+#[derive(Debug, Clone, Copy)]
+enum Section {
+    Tables,
+    Ledger,
+    Applications,
+    GeneralLedger,
+    Reconciliation,
+}
+
+const SECTIONS: [Section; 5] = [
+    Section::Tables,
+    Section::Ledger,
+    Section::Applications,
+    Section::GeneralLedger,
+    Section::Reconciliation,
+];
+
+/// Splits the body into its sections.
+fn split_sections(mut body: &[u8]) -> Result<[&[u8]; 5], SnapshotError> {
+    let mut sections = [&body[..0]; 5];
+    for (slot, section) in sections.iter_mut().zip(SECTIONS) {
+        let fits = body.len() >= 8;
+        let len = fits.then(|| u64::from_le_bytes(body[..8].try_into().expect("8 bytes")));
+        match len.filter(|&len| len <= (body.len() - 8) as u64) {
+            Some(len) => {
+                *slot = &body[8..8 + len as usize];
+                body = &body[8 + len as usize..];
+            }
+            None => {
+                return Err(SnapshotError::Decode {
+                    detail: format!("the {section:?} section does not fit in the body"),
+                })
+            }
+        }
+    }
+    if !body.is_empty() {
+        return Err(SnapshotError::Decode {
+            detail: format!("{} bytes follow the last section", body.len()),
+        });
+    }
+    Ok(sections)
 }
 
 fn encode_error(error: postcard::Error) -> std::io::Error {
@@ -206,28 +255,71 @@ pub fn read_snapshot(
     Ok((header, books, recon))
 }
 
+/// Decodes the sections; the ledger's entries and the G/L (with the application entries) are
+/// decoded on two threads, as they are the bulk of the work and independent.
 fn decode_body(
     bytes: &[u8],
     config: CompanyConfig,
 ) -> Result<(Books, ReconciliationState), SnapshotError> {
-    let (body, rest): (Body<'_>, _) =
-        postcard::take_from_bytes(bytes).map_err(|error| SnapshotError::Decode {
-            detail: error.to_string(),
+    let [tables, ledger, applications, general_ledger, reconciliation] = split_sections(bytes)?;
+    let (texts, provenances): (Vec<&str>, Vec<[u32; 4]>) =
+        whole_section(tables, Section::Tables, |input| {
+            input::next(input, "tables")
         })?;
-    if !rest.is_empty() {
-        return Err(SnapshotError::Decode {
-            detail: format!("{} bytes follow the body", rest.len()),
+    let strings = Strings::new(&texts, &provenances)?;
+    drop(texts);
+    let (tables, other) = std::thread::scope(|scope| {
+        let other = scope.spawn(|| {
+            let applications = whole_section(
+                applications,
+                Section::Applications,
+                ledger_image::decode_applications,
+            )?;
+            let general_ledger = whole_section(general_ledger, Section::GeneralLedger, |input| {
+                gl_image::decode_general_ledger(input, &strings)
+            })?;
+            Ok::<_, SnapshotError>((applications, general_ledger))
         });
-    }
-    let strings = Strings::new(&body.strings, &body.provenances)?;
-    let ledger = ledger_image::decode_ledger(body.ledger, &strings, config)?;
-    let general_ledger = gl_image::decode_general_ledger(body.general_ledger, &strings, &ledger)?;
+        let tables = whole_section(ledger, Section::Ledger, |input| {
+            ledger_image::decode_ledger_tables(input, &strings)
+        });
+        let other = other.join().unwrap_or_else(|_| {
+            Err(SnapshotError::Decode {
+                detail: "the G/L decoder stopped".to_string(),
+            })
+        });
+        (tables, other)
+    });
+    let (applications, general_ledger) = other?;
+    let ledger = ledger_image::assemble_ledger(tables?, applications, config)?;
+    gl_image::check_general_ledger(&general_ledger, &ledger)?;
     let books = Books {
         ledger,
         general_ledger,
     };
-    let recon = recon_image::decode_reconciliation(body.reconciliation, &strings, &books)?;
+    let recon = whole_section(reconciliation, Section::Reconciliation, |input| {
+        recon_image::decode_reconciliation(input, &strings, &books)
+    })?;
     Ok((books, recon))
+}
+
+/// Decodes a section with `decode`, which must read all of it.
+fn whole_section<'de, T>(
+    bytes: &'de [u8],
+    section: Section,
+    decode: impl FnOnce(&mut Input<'de>) -> Result<T, SnapshotError>,
+) -> Result<T, SnapshotError> {
+    let mut input = Input::from_bytes(bytes);
+    let value = decode(&mut input)?;
+    match input.finalize() {
+        Ok([]) => Ok(value),
+        Ok(rest) => Err(SnapshotError::Decode {
+            detail: format!("{} bytes follow the {section:?} section", rest.len()),
+        }),
+        Err(error) => Err(SnapshotError::Decode {
+            detail: format!("{section:?} section: {error}"),
+        }),
+    }
 }
 
 /// Reads magic, version and header; returns the hasher fed with what the checksum covers so far.

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use super::compact::{Ascending, Day, Dec};
+use super::input::{next, Input};
 use super::strings::{StringTable, Strings};
 use super::SnapshotError;
 use crate::books::Books;
@@ -90,10 +91,11 @@ fn encode_sums<'a>(sums: &'a Sums, strings: &mut StringTable<'a>) -> Vec<SumReco
 
 /// Decodes the state of `books` (already decoded); its marks must not pass their tables.
 pub(super) fn decode_reconciliation(
-    image: ReconciliationImage,
+    input: &mut Input<'_>,
     strings: &Strings,
     books: &Books,
 ) -> Result<ReconciliationState, SnapshotError> {
+    let image: ReconciliationImage = next(input, "reconciliation")?;
     let (value_entries, gl_entries, relations) = image.marks;
     let marks = EntryMarks {
         value_entries: value_entries as usize,
