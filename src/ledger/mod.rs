@@ -14,4 +14,7 @@ mod state;
 
 pub use entries::*;
 pub(crate) use state::{Bucket, LedgerParts};
-pub use state::{BucketKey, EntryChanges, EntryPointKey, ItemCostState, Ledger, LedgerCheckpoint};
+pub use state::{
+    BucketKey, ConfigChangeError, EntryChanges, EntryPointKey, ItemCostState, Ledger,
+    LedgerCheckpoint,
+};

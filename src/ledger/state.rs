@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::entries::*;
-use crate::config::{AverageCostCalcType, CompanyConfig, CostingMethod, Item};
+use crate::config::{AverageCostCalcType, CompanyConfig, CostingMethod, Item, Location};
 use crate::journal::Dimensions;
 
 /// The stock bucket that applications stay within: item, location and variant.
@@ -353,6 +353,13 @@ impl Ledger {
 
     pub fn location_code(&self, location: LocationId) -> &str {
         &self.location_codes[location.0 as usize]
+    }
+
+    /// The location's code, `None` for an id the ledger does not know.
+    pub fn location_code_checked(&self, location: LocationId) -> Option<&str> {
+        self.location_codes
+            .get(location.0 as usize)
+            .map(|code| &**code)
     }
 
     /// The dimension sets interned so far; set `n` is at index `n` (set 0 is empty).
@@ -973,6 +980,160 @@ impl Ledger {
 
     pub fn set_allow_posting_from(&mut self, date: Option<NaiveDate>) {
         self.config.inventory_setup.allow_posting_from = date;
+    }
+}
+
+/// Why [`Ledger::change_config`] refused a configuration. The ledger is unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigChangeError {
+    #[error(
+        "item {item_no} is missing from the new configuration ({entries} item ledger entries \
+         name it); keep it in config/items.toml, entries are never removed"
+    )]
+    ItemRemoved { item_no: String, entries: usize },
+    #[error(
+        "location {code} is missing from the new configuration (entries may name it); keep it \
+         in config/locations.toml"
+    )]
+    LocationRemoved { code: String },
+    #[error(
+        "item {item_no} has {entries} item ledger entries, so its costing method cannot change \
+         from {from} to {to} (Business Central refuses this too); keep {from}, or create a new \
+         item with the new method"
+    )]
+    CostingMethodChanged {
+        item_no: String,
+        from: &'static str,
+        to: &'static str,
+        entries: usize,
+    },
+    #[error("item {item_no} is listed twice in the new configuration")]
+    DuplicateItem { item_no: String },
+    #[error("location {code} is listed twice in the new configuration")]
+    DuplicateLocation { code: String },
+    #[error("the configuration cannot change while a batch is being posted")]
+    BatchOpen,
+}
+
+impl Ledger {
+    /// Replaces the configuration between batches, for example after a consultant added an item
+    /// to `config/items.toml`. Every item and location the ledger knows must still be there
+    /// (matched by item no. and location code; the order may differ): the new lists are reordered
+    /// so that known items and locations keep their ids and new ones are appended. New items get
+    /// the cost state of a new item card; known items keep theirs (it is what posting made of the
+    /// card). Posting groups and item categories are taken from the new configuration for
+    /// postings from now on; existing entries keep the codes they were posted with. An item with
+    /// entries keeps its costing method. On error nothing changes.
+    pub fn change_config(&mut self, new: CompanyConfig) -> Result<(), ConfigChangeError> {
+        if self.is_batch_open() {
+            return Err(ConfigChangeError::BatchOpen);
+        }
+        let items = self.reorder_items(&new.items)?;
+        let locations = self.reorder_locations(&new.locations)?;
+        let mut config = new;
+        config.items = items;
+        config.locations = locations;
+        self.apply_config(config);
+        Ok(())
+    }
+
+    /// The new item cards: the known items in id order, then the new ones in file order.
+    fn reorder_items(&self, new_items: &[Item]) -> Result<Vec<Item>, ConfigChangeError> {
+        let mut by_no: HashMap<&str, &Item> = HashMap::default();
+        for item in new_items {
+            if by_no.insert(item.no.as_str(), item).is_some() {
+                return Err(ConfigChangeError::DuplicateItem {
+                    item_no: item.no.clone(),
+                });
+            }
+        }
+        let mut items = Vec::with_capacity(new_items.len());
+        for (index, known) in self.config.items.iter().enumerate() {
+            let entries = self.entries_by_item[index].len();
+            let Some(&item) = by_no.get(known.no.as_str()) else {
+                return Err(ConfigChangeError::ItemRemoved {
+                    item_no: known.no.clone(),
+                    entries,
+                });
+            };
+            if item.costing_method != known.costing_method && entries > 0 {
+                return Err(ConfigChangeError::CostingMethodChanged {
+                    item_no: known.no.clone(),
+                    from: known.costing_method.as_str(),
+                    to: item.costing_method.as_str(),
+                    entries,
+                });
+            }
+            items.push(item.clone());
+        }
+        let new_ones = new_items
+            .iter()
+            .filter(|item| !self.item_ids.contains_key(&item.no));
+        items.extend(new_ones.cloned());
+        Ok(items)
+    }
+
+    /// The new locations: the known ones in id order, then the new ones in file order.
+    fn reorder_locations(
+        &self,
+        new_locations: &[Location],
+    ) -> Result<Vec<Location>, ConfigChangeError> {
+        let mut by_code: HashMap<&str, &Location> = HashMap::default();
+        for location in new_locations {
+            if by_code.insert(location.code.as_str(), location).is_some() {
+                return Err(ConfigChangeError::DuplicateLocation {
+                    code: location.code.clone(),
+                });
+            }
+        }
+        let mut locations = Vec::with_capacity(new_locations.len());
+        for code in &self.location_codes[1..] {
+            match by_code.get(&**code) {
+                Some(&location) => locations.push(location.clone()),
+                None => {
+                    return Err(ConfigChangeError::LocationRemoved {
+                        code: code.to_string(),
+                    })
+                }
+            }
+        }
+        let new_ones = new_locations
+            .iter()
+            .filter(|location| !self.location_ids.contains_key(&location.code));
+        locations.extend(new_ones.cloned());
+        Ok(locations)
+    }
+
+    /// Installs a configuration whose known items and locations are in the ledger's id order.
+    fn apply_config(&mut self, config: CompanyConfig) {
+        let known_items = self.config.items.len();
+        for item in &config.items[known_items..] {
+            let id = ItemId(self.items.len() as u32);
+            self.item_ids.insert(item.no.clone(), id);
+            self.items.push(initial_item_state(item));
+            self.entries_by_item.push(Vec::new());
+            self.applied_entries_to_adjust.push(BTreeSet::new());
+            self.item_saved_in_batch.push(0);
+        }
+        for location in &config.locations {
+            if !self.location_ids.contains_key(&location.code) {
+                let id = LocationId(self.location_codes.len() as u32);
+                self.location_ids.insert(location.code.clone(), id);
+                self.location_codes.push(Arc::from(location.code.as_str()));
+            }
+        }
+        self.item_posting_groups = (config.items.iter())
+            .map(|item| {
+                (
+                    self.intern_code(&item.inventory_posting_group),
+                    self.intern_code(&item.gen_prod_posting_group),
+                )
+            })
+            .collect();
+        self.item_categories = (config.items.iter())
+            .map(|item| self.intern_code(item.item_category.as_deref().unwrap_or("")))
+            .collect();
+        self.config = config;
     }
 }
 
