@@ -408,10 +408,15 @@ fn a_well_framed_body_that_does_not_decode_is_a_decode_error() {
 fn a_snapshot_of_a_company_with_other_items_does_not_fit() {
     let (bytes, config) = example_snapshot();
     let mut fewer = config.clone();
-    fewer.items.pop();
+    let removed = fewer.items.pop().unwrap();
     let error = decode(&bytes, &fewer).err().unwrap();
     assert!(matches!(error, SnapshotError::DoesNotFit { .. }), "{error}");
-    assert!(error.to_string().contains("items"), "{error}");
+    let named = format!("item {} of the snapshot is not in the configuration", removed.no);
+    assert!(error.to_string().contains(&named), "{error}");
+    let mut other_location = config.clone();
+    other_location.locations[0].code = "GENF".to_string();
+    let error = decode(&bytes, &other_location).err().unwrap();
+    assert!(error.to_string().contains("location MAIN"), "{error}");
 }
 
 #[test]
@@ -432,4 +437,43 @@ fn an_empty_company_round_trips() {
         }),
         Decimal::ZERO
     );
+}
+
+/// After a configuration change the ledger's item order is not the file's: the snapshot keeps
+/// the ledger's order, so it decodes with the configuration in file order, and items the
+/// configuration adds since are appended.
+#[test]
+fn a_snapshot_after_a_configuration_change_decodes_with_the_file_order() {
+    let config = config(true);
+    let rules = rules(&config);
+    let accounts = RuleSetAccounts::new(&rules);
+    let (mut books, recon) = example_books(&config, &accounts);
+    let mut changed = config.clone();
+    changed.items.reverse();
+    changed.items.insert(
+        2,
+        stockpost::config::Item::new("4000", stockpost::config::CostingMethod::Fifo),
+    );
+    changed.locations.reverse();
+    books.ledger.change_config(changed.clone()).unwrap();
+    let bytes = snapshot(&books, &recon);
+    let (decoded, _) = decode(&bytes, &changed).unwrap();
+    assert_same_books(&books, &decoded);
+    assert_eq!(decoded.ledger.config(), books.ledger.config());
+
+    let mut more = changed.clone();
+    more.items.push(stockpost::config::Item::new(
+        "4010",
+        stockpost::config::CostingMethod::Average,
+    ));
+    let (decoded, _) = decode(&bytes, &more).unwrap();
+    assert_same_books(&books, &decoded);
+    let added = decoded.ledger.item_id("4010").unwrap();
+    assert_eq!(added, ItemId(books.ledger.config().items.len() as u32));
+    for item in &books.ledger.config().items {
+        assert_eq!(
+            decoded.ledger.item_id(&item.no),
+            books.ledger.item_id(&item.no)
+        );
+    }
 }

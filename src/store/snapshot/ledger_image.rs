@@ -23,6 +23,10 @@ use crate::ledger::{
 pub(super) struct LedgerImage {
     /// The ledger's blank code, so that it stays the entries' blank variant code.
     blank: u32,
+    /// Item numbers in item id order and location codes in location id order (after the blank
+    /// location): after [`Ledger::change_config`] the ledger's order is not any file's order.
+    item_nos: Vec<u32>,
+    location_codes: Vec<u32>,
     /// The interned codes, sorted by index.
     codes: Vec<u32>,
     /// Dimension sets after the empty set 0: (code, value) pairs.
@@ -149,6 +153,13 @@ const INVENTORIABLE: u8 = 8;
 pub(super) fn encode_ledger<'a>(ledger: &'a Ledger, strings: &mut StringTable<'a>) -> LedgerImage {
     let mut image = LedgerImage {
         blank: 0,
+        item_nos: (ledger.config().items.iter())
+            .map(|item| strings.text(&item.no))
+            .collect(),
+        location_codes: (1..)
+            .map_while(|id| ledger.location_code_checked(LocationId(id)))
+            .map(|code| strings.text(code))
+            .collect(),
         codes: Vec::new(),
         dimension_sets: ledger.dimension_sets()[1..]
             .iter()
@@ -420,6 +431,8 @@ pub(super) struct LedgerTables {
     parts: LedgerParts,
     /// The codes the ledger interns, to give it the same shared copies.
     known: HashMap<Code, ()>,
+    item_nos: Vec<Code>,
+    location_codes: Vec<Code>,
 }
 
 pub(super) fn decode_ledger_tables(
@@ -427,6 +440,8 @@ pub(super) fn decode_ledger_tables(
     strings: &Strings,
 ) -> Result<LedgerTables, SnapshotError> {
     let blank: u32 = next(input, "ledger blank code")?;
+    let item_nos: Vec<u32> = next(input, "item numbers")?;
+    let location_codes: Vec<u32> = next(input, "location codes")?;
     let codes: Vec<u32> = next(input, "ledger codes")?;
     let codes: Vec<Code> = (codes.into_iter())
         .map(|index| strings.code(index))
@@ -472,7 +487,16 @@ pub(super) fn decode_ledger_tables(
             .map(|(record, adjusted)| Ok((decode_entry_point(record, strings)?, adjusted)))
             .collect::<Result<BTreeMap<_, _>, SnapshotError>>()?,
     };
-    Ok(LedgerTables { parts, known })
+    Ok(LedgerTables {
+        parts,
+        known,
+        item_nos: (item_nos.into_iter())
+            .map(|index| strings.code(index))
+            .collect::<Result<_, _>>()?,
+        location_codes: (location_codes.into_iter())
+            .map(|index| strings.code(index))
+            .collect::<Result<_, _>>()?,
+    })
 }
 
 pub(super) fn decode_applications(
@@ -483,7 +507,9 @@ pub(super) fn decode_applications(
     })
 }
 
-/// The ledger of `config` from its decoded sections, with its indexes rebuilt.
+/// The ledger of `config` from its decoded sections, with its indexes rebuilt. The snapshot's
+/// items and locations must all be in `config`, in any order; items and locations that only
+/// `config` has are added as [`Ledger::change_config`] adds them.
 pub(super) fn assemble_ledger(
     tables: LedgerTables,
     applications: Vec<ItemApplicationEntry>,
@@ -492,8 +518,18 @@ pub(super) fn assemble_ledger(
     let LedgerTables {
         mut parts,
         mut known,
+        item_nos,
+        location_codes,
     } = tables;
     parts.item_application_entries = applications;
+    let mut snapshot_config = config.clone();
+    snapshot_config.items = in_snapshot_order(&config.items, &item_nos, |item| &item.no, "item")?;
+    snapshot_config.locations = in_snapshot_order(
+        &config.locations,
+        &location_codes,
+        |location| &location.code,
+        "location",
+    )?;
     let mut intern = |text: &str| -> Code {
         match known.get_key_value(text) {
             Some((code, _)) => code.clone(),
@@ -504,8 +540,40 @@ pub(super) fn assemble_ledger(
             }
         }
     };
-    Ledger::from_parts(config, parts, &mut intern)
-        .map_err(|detail| SnapshotError::DoesNotFit { detail })
+    let mut ledger = Ledger::from_parts(snapshot_config, parts, &mut intern)
+        .map_err(|detail| SnapshotError::DoesNotFit { detail })?;
+    let more = config.items.len() > item_nos.len()
+        || (config.locations.iter()).any(|location| ledger.location_id(&location.code).is_none());
+    if more {
+        ledger
+            .change_config(config)
+            .map_err(|error| SnapshotError::DoesNotFit {
+                detail: error.to_string(),
+            })?;
+    }
+    Ok(ledger)
+}
+
+/// The entries of `list` named by `keys`, in the order of `keys`; an error names a key that
+/// `list` lacks.
+fn in_snapshot_order<T: Clone>(
+    list: &[T],
+    keys: &[Code],
+    key_of: impl Fn(&T) -> &String,
+    what: &str,
+) -> Result<Vec<T>, SnapshotError> {
+    let by_key: HashMap<&str, &T> = list
+        .iter()
+        .map(|entry| (key_of(entry).as_str(), entry))
+        .collect();
+    (keys.iter())
+        .map(|key| match by_key.get(&**key) {
+            Some(&entry) => Ok(entry.clone()),
+            None => Err(SnapshotError::DoesNotFit {
+                detail: format!("{what} {key} of the snapshot is not in the configuration"),
+            }),
+        })
+        .collect()
 }
 
 fn decode_line((file, line): (u32, u32), strings: &Strings) -> Result<LineRef, SnapshotError> {
