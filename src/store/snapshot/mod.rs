@@ -239,6 +239,9 @@ pub fn read_snapshot(
     let mut checksum = [0u8; 32];
     read_exact(r, &mut checksum, "checksum")?;
     let mut body = Vec::new();
+    // Room for the whole body at once (a 300 MB body grown by doubling costs a tenth of a second
+    // of copying); a damaged length that cannot be reserved just reads without reserving.
+    let _ = body.try_reserve_exact(usize::try_from(body_len).unwrap_or(usize::MAX));
     r.take(body_len)
         .read_to_end(&mut body)
         .map_err(SnapshotError::Io)?;
