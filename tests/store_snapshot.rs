@@ -411,7 +411,10 @@ fn a_snapshot_of_a_company_with_other_items_does_not_fit() {
     let removed = fewer.items.pop().unwrap();
     let error = decode(&bytes, &fewer).err().unwrap();
     assert!(matches!(error, SnapshotError::DoesNotFit { .. }), "{error}");
-    let named = format!("item {} of the snapshot is not in the configuration", removed.no);
+    let named = format!(
+        "item {} of the snapshot is not in the configuration",
+        removed.no
+    );
     assert!(error.to_string().contains(&named), "{error}");
     let mut other_location = config.clone();
     other_location.locations[0].code = "GENF".to_string();
