@@ -153,13 +153,8 @@ const INVENTORIABLE: u8 = 8;
 pub(super) fn encode_ledger<'a>(ledger: &'a Ledger, strings: &mut StringTable<'a>) -> LedgerImage {
     let mut image = LedgerImage {
         blank: 0,
-        item_nos: (ledger.config().items.iter())
-            .map(|item| strings.text(&item.no))
-            .collect(),
-        location_codes: (1..)
-            .map_while(|id| ledger.location_code_checked(LocationId(id)))
-            .map(|code| strings.text(code))
-            .collect(),
+        item_nos: Vec::new(),
+        location_codes: Vec::new(),
         codes: Vec::new(),
         dimension_sets: ledger.dimension_sets()[1..]
             .iter()
@@ -178,7 +173,15 @@ pub(super) fn encode_ledger<'a>(ledger: &'a Ledger, strings: &mut StringTable<'a
         serials_on_hand: Vec::new(),
         entry_points: Vec::new(),
     };
+    // Texts named by every entry come first in the table (one-byte indexes); these after them.
     image.blank = strings.text("");
+    image.item_nos = (ledger.config().items.iter())
+        .map(|item| strings.text(&item.no))
+        .collect();
+    image.location_codes = (1..)
+        .map_while(|id| ledger.location_code_checked(LocationId(id)))
+        .map(|code| strings.text(code))
+        .collect();
     // In text order, so that the table order does not depend on the set's hash order.
     let mut codes: Vec<&Code> = ledger.interned_codes().collect();
     codes.sort_unstable();
