@@ -206,10 +206,8 @@ pub trait CompanyStore {
 
     /// A journal already posted with the same content hash, or posting one of the same
     /// documents (`None`: the journal is new).
-    fn find_posted_journal(
-        &self,
-        journal: &JournalText,
-    ) -> Result<Option<PostedJournal>, StoreError>;
+    fn find_posted_journal(&self, journal: &JournalText)
+        -> Result<Option<PostedJournal>, StoreError>;
 
     /// Writes `batch` and everything `delta` says changed, in one transaction: afterwards the
     /// store holds all of it, or (on error or crash) none of it.
