@@ -93,7 +93,7 @@ pub struct GlItemLedgerRelation {
 }
 
 /// What a G/L register was posted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum GlRegisterSource {
     /// Automatic cost posting inside a journal batch.
     JournalBatch,
@@ -198,6 +198,30 @@ impl GeneralLedger {
             };
         }
         self.next_transaction_no = checkpoint.next_transaction_no;
+    }
+
+    /// The last transaction no. given out (0 before the first).
+    pub fn last_transaction_no(&self) -> u64 {
+        self.next_transaction_no
+    }
+
+    /// A general ledger holding these tables between batches, for the snapshot codec
+    /// (`store::snapshot`). G/L entry `n` must be at index `n − 1`.
+    pub(crate) fn from_parts(
+        entries: Vec<GlEntry>,
+        relations: Vec<GlItemLedgerRelation>,
+        registers: Vec<GlRegister>,
+        queue: BTreeSet<u64>,
+        last_transaction_no: u64,
+    ) -> Self {
+        GeneralLedger {
+            entries,
+            relations,
+            registers,
+            queue,
+            queue_changes: Vec::new(),
+            next_transaction_no: last_transaction_no,
+        }
     }
 
     pub(crate) fn enqueue(&mut self, value_entry_no: u64) {

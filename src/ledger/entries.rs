@@ -24,7 +24,9 @@ pub type Code = Arc<str>;
 
 /// Item Ledger Entry "Entry Type" (enum 78). Production and assembly types are kept so the
 /// account matrix stays whole; nothing posts them yet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum ItemLedgerEntryType {
     Purchase,
     Sale,
@@ -54,7 +56,9 @@ impl ItemLedgerEntryType {
 }
 
 /// Value Entry "Entry Type" (cost entry type, enum 104).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum CostEntryType {
     DirectCost,
     Revaluation,
@@ -76,7 +80,9 @@ impl CostEntryType {
 }
 
 /// Value Entry "Variance Type" (enum 106); only set when the entry type is Variance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum VarianceType {
     Purchase,
     Material,

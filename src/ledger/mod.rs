@@ -13,4 +13,8 @@ pub mod period;
 mod state;
 
 pub use entries::*;
-pub use state::{BucketKey, EntryChanges, EntryPointKey, ItemCostState, Ledger, LedgerCheckpoint};
+pub(crate) use state::{Bucket, LedgerParts};
+pub use state::{
+    BucketKey, ConfigChangeError, EntryChanges, EntryPointKey, ItemCostState, Ledger,
+    LedgerCheckpoint,
+};

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::entries::*;
-use crate::config::{AverageCostCalcType, CompanyConfig, CostingMethod, Item};
+use crate::config::{AverageCostCalcType, CompanyConfig, CostingMethod, Item, Location};
 use crate::journal::Dimensions;
 
 /// The stock bucket that applications stay within: item, location and variant.
@@ -353,6 +353,13 @@ impl Ledger {
 
     pub fn location_code(&self, location: LocationId) -> &str {
         &self.location_codes[location.0 as usize]
+    }
+
+    /// The location's code, `None` for an id the ledger does not know.
+    pub fn location_code_checked(&self, location: LocationId) -> Option<&str> {
+        self.location_codes
+            .get(location.0 as usize)
+            .map(|code| &**code)
     }
 
     /// The dimension sets interned so far; set `n` is at index `n` (set 0 is empty).
@@ -974,6 +981,359 @@ impl Ledger {
     pub fn set_allow_posting_from(&mut self, date: Option<NaiveDate>) {
         self.config.inventory_setup.allow_posting_from = date;
     }
+}
+
+/// Why [`Ledger::change_config`] refused a configuration. The ledger is unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigChangeError {
+    #[error(
+        "item {item_no} is missing from the new configuration ({entries} item ledger entries \
+         name it); keep it in config/items.toml, entries are never removed"
+    )]
+    ItemRemoved { item_no: String, entries: usize },
+    #[error(
+        "location {code} is missing from the new configuration (entries may name it); keep it \
+         in config/locations.toml"
+    )]
+    LocationRemoved { code: String },
+    #[error(
+        "item {item_no} has {entries} item ledger entries, so its costing method cannot change \
+         from {from} to {to} (Business Central refuses this too); keep {from}, or create a new \
+         item with the new method"
+    )]
+    CostingMethodChanged {
+        item_no: String,
+        from: &'static str,
+        to: &'static str,
+        entries: usize,
+    },
+    #[error("item {item_no} is listed twice in the new configuration")]
+    DuplicateItem { item_no: String },
+    #[error("location {code} is listed twice in the new configuration")]
+    DuplicateLocation { code: String },
+    #[error("the configuration cannot change while a batch is being posted")]
+    BatchOpen,
+}
+
+impl Ledger {
+    /// Replaces the configuration between batches, for example after a consultant added an item
+    /// to `config/items.toml`. Every item and location the ledger knows must still be there
+    /// (matched by item no. and location code; the order may differ): the new lists are reordered
+    /// so that known items and locations keep their ids and new ones are appended. New items get
+    /// the cost state of a new item card; known items keep theirs (it is what posting made of the
+    /// card). Posting groups and item categories are taken from the new configuration for
+    /// postings from now on; existing entries keep the codes they were posted with. An item with
+    /// entries keeps its costing method. On error nothing changes.
+    pub fn change_config(&mut self, new: CompanyConfig) -> Result<(), ConfigChangeError> {
+        if self.is_batch_open() {
+            return Err(ConfigChangeError::BatchOpen);
+        }
+        let items = self.reorder_items(&new.items)?;
+        let locations = self.reorder_locations(&new.locations)?;
+        let mut config = new;
+        config.items = items;
+        config.locations = locations;
+        self.apply_config(config);
+        Ok(())
+    }
+
+    /// The new item cards: the known items in id order, then the new ones in file order.
+    fn reorder_items(&self, new_items: &[Item]) -> Result<Vec<Item>, ConfigChangeError> {
+        let mut by_no: HashMap<&str, &Item> = HashMap::default();
+        for item in new_items {
+            if by_no.insert(item.no.as_str(), item).is_some() {
+                return Err(ConfigChangeError::DuplicateItem {
+                    item_no: item.no.clone(),
+                });
+            }
+        }
+        let mut items = Vec::with_capacity(new_items.len());
+        for (index, known) in self.config.items.iter().enumerate() {
+            let entries = self.entries_by_item[index].len();
+            let Some(&item) = by_no.get(known.no.as_str()) else {
+                return Err(ConfigChangeError::ItemRemoved {
+                    item_no: known.no.clone(),
+                    entries,
+                });
+            };
+            if item.costing_method != known.costing_method && entries > 0 {
+                return Err(ConfigChangeError::CostingMethodChanged {
+                    item_no: known.no.clone(),
+                    from: known.costing_method.as_str(),
+                    to: item.costing_method.as_str(),
+                    entries,
+                });
+            }
+            items.push(item.clone());
+        }
+        let new_ones = new_items
+            .iter()
+            .filter(|item| !self.item_ids.contains_key(&item.no));
+        items.extend(new_ones.cloned());
+        Ok(items)
+    }
+
+    /// The new locations: the known ones in id order, then the new ones in file order.
+    fn reorder_locations(
+        &self,
+        new_locations: &[Location],
+    ) -> Result<Vec<Location>, ConfigChangeError> {
+        let mut by_code: HashMap<&str, &Location> = HashMap::default();
+        for location in new_locations {
+            if by_code.insert(location.code.as_str(), location).is_some() {
+                return Err(ConfigChangeError::DuplicateLocation {
+                    code: location.code.clone(),
+                });
+            }
+        }
+        let mut locations = Vec::with_capacity(new_locations.len());
+        for code in &self.location_codes[1..] {
+            match by_code.get(&**code) {
+                Some(&location) => locations.push(location.clone()),
+                None => {
+                    return Err(ConfigChangeError::LocationRemoved {
+                        code: code.to_string(),
+                    })
+                }
+            }
+        }
+        let new_ones = new_locations
+            .iter()
+            .filter(|location| !self.location_ids.contains_key(&location.code));
+        locations.extend(new_ones.cloned());
+        Ok(locations)
+    }
+
+    /// Installs a configuration whose known items and locations are in the ledger's id order.
+    fn apply_config(&mut self, config: CompanyConfig) {
+        let known_items = self.config.items.len();
+        for item in &config.items[known_items..] {
+            let id = ItemId(self.items.len() as u32);
+            self.item_ids.insert(item.no.clone(), id);
+            self.items.push(initial_item_state(item));
+            self.entries_by_item.push(Vec::new());
+            self.applied_entries_to_adjust.push(BTreeSet::new());
+            self.item_saved_in_batch.push(0);
+        }
+        for location in &config.locations {
+            if !self.location_ids.contains_key(&location.code) {
+                let id = LocationId(self.location_codes.len() as u32);
+                self.location_ids.insert(location.code.clone(), id);
+                self.location_codes.push(Arc::from(location.code.as_str()));
+            }
+        }
+        self.item_posting_groups = (config.items.iter())
+            .map(|item| {
+                (
+                    self.intern_code(&item.inventory_posting_group),
+                    self.intern_code(&item.gen_prod_posting_group),
+                )
+            })
+            .collect();
+        self.item_categories = (config.items.iter())
+            .map(|item| self.intern_code(item.item_category.as_deref().unwrap_or("")))
+            .collect();
+        self.config = config;
+    }
+}
+
+/// A ledger between batches as plain parts, for the snapshot codec (`store::snapshot`): what
+/// cannot be recomputed from the entries. [`Ledger::from_parts`] rebuilds the per-entry indexes.
+pub(crate) struct LedgerParts {
+    /// The interned codes (posting groups, variants), each once.
+    pub codes: Vec<Code>,
+    /// Dimension set `n` at index `n`; set 0 is the empty set.
+    pub dimension_sets: Vec<Dimensions>,
+    pub item_ledger_entries: Vec<ItemLedgerEntry>,
+    pub value_entries: Vec<ValueEntry>,
+    pub item_application_entries: Vec<ItemApplicationEntry>,
+    /// Per item, in configuration order.
+    pub items: Vec<ItemCostState>,
+    pub buckets: Vec<(BucketKey, Bucket)>,
+    pub serials_on_hand: Vec<((ItemId, Code), u64)>,
+    pub entry_points: BTreeMap<EntryPointKey, bool>,
+}
+
+impl Ledger {
+    /// Whether a batch is open (between [`checkpoint`](Self::checkpoint) and commit/rollback).
+    pub fn is_batch_open(&self) -> bool {
+        self.batch_start.is_some()
+    }
+
+    /// The interned codes, in no particular order.
+    pub(crate) fn interned_codes(&self) -> impl Iterator<Item = &Code> + '_ {
+        self.codes.iter()
+    }
+
+    /// Every stock bucket with its open entries, in no particular order.
+    pub(crate) fn buckets(&self) -> impl Iterator<Item = (&BucketKey, &Bucket)> + '_ {
+        self.buckets.iter()
+    }
+
+    /// Serial numbers on hand and the entry holding each, in no particular order.
+    pub(crate) fn serials_on_hand(&self) -> impl Iterator<Item = (&(ItemId, Code), &u64)> + '_ {
+        self.serials_on_hand.iter()
+    }
+
+    /// A ledger for `config` holding `parts`, with its indexes rebuilt. `intern` gives the shared
+    /// copy of a text (the codes in `parts` are such copies), so that the ledger's own codes
+    /// (blank code, item posting groups and categories) share memory with the entries' codes.
+    /// Errors name the first reference that does not fit the configuration or the tables.
+    pub(crate) fn from_parts(
+        config: CompanyConfig,
+        parts: LedgerParts,
+        intern: &mut dyn FnMut(&str) -> Code,
+    ) -> Result<Ledger, String> {
+        let mut ledger = Ledger::new(config);
+        check_parts(&ledger, &parts)?;
+        ledger.codes = parts.codes.into_iter().collect();
+        ledger.blank_code = intern("");
+        ledger.location_codes[0] = ledger.blank_code.clone();
+        let items = &ledger.config.items;
+        let mut share = |text: &str, codes: &mut HashSet<Code>| -> Code {
+            let code = intern(text);
+            codes.insert(code.clone());
+            code
+        };
+        for (index, item) in items.iter().enumerate() {
+            ledger.item_posting_groups[index] = (
+                share(&item.inventory_posting_group, &mut ledger.codes),
+                share(&item.gen_prod_posting_group, &mut ledger.codes),
+            );
+            ledger.item_categories[index] = share(
+                item.item_category.as_deref().unwrap_or(""),
+                &mut ledger.codes,
+            );
+        }
+        ledger.dimension_set_ids = parts
+            .dimension_sets
+            .iter()
+            .enumerate()
+            .map(|(index, set)| (set.clone(), DimensionSetId(index as u32)))
+            .collect();
+        ledger.dimension_sets = parts.dimension_sets;
+        ledger.items = parts.items;
+        ledger.buckets = parts.buckets.into_iter().collect();
+        ledger.serials_on_hand = parts.serials_on_hand.into_iter().collect();
+        ledger.entry_points = parts.entry_points;
+        ledger.rebuild_entry_indexes(
+            parts.item_ledger_entries,
+            parts.value_entries,
+            parts.item_application_entries,
+        );
+        Ok(ledger)
+    }
+
+    /// Appends entries checked by [`check_parts`], building the indexes as posting does.
+    fn rebuild_entry_indexes(
+        &mut self,
+        item_ledger_entries: Vec<ItemLedgerEntry>,
+        value_entries: Vec<ValueEntry>,
+        applications: Vec<ItemApplicationEntry>,
+    ) {
+        let count = item_ledger_entries.len();
+        self.value_entries_by_ile = vec![Vec::new(); count];
+        self.applications_by_ile = vec![Vec::new(); count];
+        for entry in &item_ledger_entries {
+            let item = entry.item.0 as usize;
+            self.entries_by_item[item].push(entry.entry_no);
+            if entry.applied_entry_to_adjust {
+                self.applied_entries_to_adjust[item].insert(entry.entry_no);
+            }
+        }
+        for entry in &value_entries {
+            self.value_entries_by_ile[entry.item_ledger_entry_no as usize - 1].push(entry.entry_no);
+        }
+        for application in &applications {
+            let sides = [
+                Some(application.inbound_item_entry_no),
+                Some(application.outbound_item_entry_no).filter(|&no| no != 0),
+                application.transferred_from_entry_no,
+            ];
+            for ile in sides.into_iter().flatten() {
+                self.applications_by_ile[ile as usize - 1].push(application.entry_no);
+            }
+        }
+        self.item_ledger_entries = item_ledger_entries;
+        self.value_entries = value_entries;
+        self.item_application_entries = applications;
+    }
+}
+
+/// Checks that every number and id in `parts` points inside the tables and the configuration of
+/// `ledger` (a new ledger of the configuration), so that a ledger built from them cannot panic.
+fn check_parts(ledger: &Ledger, parts: &LedgerParts) -> Result<(), String> {
+    let items = ledger.config.items.len();
+    let locations = ledger.location_codes.len();
+    let dimension_sets = parts.dimension_sets.len();
+    let entries = parts.item_ledger_entries.len() as u64;
+    if parts.items.len() != items {
+        return Err(format!(
+            "the snapshot has cost state for {} items, the configuration has {items}",
+            parts.items.len()
+        ));
+    }
+    if parts
+        .dimension_sets
+        .first()
+        .is_none_or(|set| !set.is_empty())
+    {
+        return Err("dimension set 0 is not the empty set".to_string());
+    }
+    let ids_fit = |item: ItemId, location: LocationId, dims: DimensionSetId| {
+        (item.0 as usize) < items
+            && (location.0 as usize) < locations
+            && (dims.0 as usize) < dimension_sets
+    };
+    let ile_fits = |no: u64| (1..=entries).contains(&no);
+    for (index, entry) in parts.item_ledger_entries.iter().enumerate() {
+        if entry.entry_no != index as u64 + 1
+            || !ids_fit(entry.item, entry.location, entry.dimension_set)
+        {
+            return Err(format!("item ledger entry {} does not fit", index + 1));
+        }
+    }
+    for (index, entry) in parts.value_entries.iter().enumerate() {
+        if entry.entry_no != index as u64 + 1
+            || !ids_fit(entry.item, entry.location, entry.dimension_set)
+            || !ile_fits(entry.item_ledger_entry_no)
+        {
+            return Err(format!("value entry {} does not fit", index + 1));
+        }
+    }
+    for (index, entry) in parts.item_application_entries.iter().enumerate() {
+        if entry.entry_no != index as u64 + 1
+            || !ile_fits(entry.inbound_item_entry_no)
+            || !(entry.outbound_item_entry_no == 0 || ile_fits(entry.outbound_item_entry_no))
+            || !entry.transferred_from_entry_no.is_none_or(ile_fits)
+        {
+            return Err(format!("item application entry {} does not fit", index + 1));
+        }
+    }
+    let bucket_fits = |key: &BucketKey, bucket: &Bucket| {
+        ids_fit(key.item, key.location, DimensionSetId(0))
+            && (bucket.open_inbound.iter())
+                .chain(bucket.open_outbound.iter())
+                .all(|&(_, no)| ile_fits(no))
+    };
+    if parts
+        .buckets
+        .iter()
+        .any(|(key, bucket)| !bucket_fits(key, bucket))
+        || parts.serials_on_hand.iter().any(|((item, _), no)| {
+            !ids_fit(*item, LocationId::BLANK, DimensionSetId(0)) || !ile_fits(*no)
+        })
+        || parts
+            .entry_points
+            .keys()
+            .any(|key| !ids_fit(key.item, key.location, DimensionSetId(0)))
+    {
+        return Err(
+            "a stock bucket, serial number or entry point names an unknown item or entry"
+                .to_string(),
+        );
+    }
+    Ok(())
 }
 
 fn initial_item_state(item: &Item) -> ItemCostState {

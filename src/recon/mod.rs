@@ -22,4 +22,5 @@ pub use report::{
     RoleTotal, SharedAccount, WaitingForAdjustment,
 };
 pub use state::{EntryMarks, ReconciliationState};
+pub(crate) use state::{MovedAdjustment, ReconciliationFigures, Sum, Sums};
 pub use trial_balance::{parse_trial_balance, TrialBalance, TrialBalanceError, TrialBalanceRow};

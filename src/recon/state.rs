@@ -89,6 +89,16 @@ pub struct ReconciliationState {
     locations: LocationCodes,
 }
 
+/// The figures of a [`ReconciliationState`] as its parts (see [`ReconciliationState::from_parts`]).
+pub(crate) struct ReconciliationFigures {
+    pub sub_ledger: Sums,
+    pub general_ledger: Sums,
+    pub expected_cost_off: Sums,
+    pub rule_change: Sums,
+    pub mapped_roles: BTreeMap<Code, BTreeSet<AccountRole>>,
+    pub moved_adjustments: Vec<MovedAdjustment>,
+}
+
 /// Location codes as shared strings, by location id, so that folding an entry in does not
 /// allocate one. A cache: two states with the same figures are equal whatever it holds.
 #[derive(Debug, Clone, Default)]
@@ -118,6 +128,21 @@ impl ReconciliationState {
         let mut state = ReconciliationState::default();
         state.apply_new_entries(books, accounts);
         state
+    }
+
+    /// A state with these figures, for the snapshot codec (`store::snapshot`); the location
+    /// cache starts empty.
+    pub(crate) fn from_parts(marks: EntryMarks, figures: ReconciliationFigures) -> Self {
+        ReconciliationState {
+            marks,
+            sub_ledger: figures.sub_ledger,
+            general_ledger: figures.general_ledger,
+            expected_cost_off: figures.expected_cost_off,
+            rule_change: figures.rule_change,
+            mapped_roles: figures.mapped_roles,
+            moved_adjustments: figures.moved_adjustments,
+            locations: LocationCodes::default(),
+        }
     }
 
     /// How far the state has read the books.

@@ -27,7 +27,9 @@ impl RoleSide {
 }
 
 /// One account field of the posting setup (BC "Invt. Posting Buffer" account type, enum 48).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum AccountRole {
     /// Inventory Account: the stock value of the location and posting group.
     Inventory,

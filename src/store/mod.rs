@@ -20,6 +20,7 @@
 
 pub mod delta;
 pub mod rows;
+pub mod snapshot;
 pub mod sqlite;
 
 use chrono::NaiveDate;
