@@ -24,8 +24,19 @@ fn snapshot(ledger: &Ledger) -> String {
                 .collect()
         })
         .collect();
+    // The application index per item ledger entry (inbound, outbound and transfer origin side).
+    let applications: Vec<Vec<u64>> = ledger
+        .item_ledger_entries()
+        .iter()
+        .map(|entry| {
+            ledger
+                .applications_of(entry.entry_no)
+                .map(|application| application.entry_no)
+                .collect()
+        })
+        .collect();
     format!(
-        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{entries_per_item:?}",
+        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{entries_per_item:?}\n{applications:?}",
         ledger.item_ledger_entries(),
         ledger.value_entries(),
         ledger.item_application_entries(),
@@ -295,6 +306,42 @@ fn negative_inventory_where_it_is_prevented() {
         sale("2020-01-06", "FIFO", "5"),
         "test.csv:2: field `quantity`: takes 5 of item FIFO from location \"\", but only 4 are in inventory and negative inventory is prevented",
     );
+}
+
+#[test]
+fn a_rejected_batch_with_a_transfer_leaves_the_application_index_as_it_was() {
+    let mut ledger = history(company());
+    let before = snapshot(&ledger);
+    let transfer = line(
+        "2020-01-06",
+        JournalLineKind::Transfer {
+            item: "FIFO".into(),
+            from_location: "BLUE".into(),
+            to_location: "RED".into(),
+            quantity: d("2"),
+        },
+    );
+    let error = post(
+        &mut ledger,
+        vec![transfer, shipment("2020-01-06", "NO-SUCH-ITEM", "1")],
+    )
+    .unwrap_err();
+    assert!(error.to_string().contains("NO-SUCH-ITEM"), "{error}");
+    assert_eq!(snapshot(&ledger), before);
+    // The transfer posts afterwards and the indexes are those of a ledger that never failed.
+    let retry = line(
+        "2020-01-06",
+        JournalLineKind::Transfer {
+            item: "FIFO".into(),
+            from_location: "BLUE".into(),
+            to_location: "RED".into(),
+            quantity: d("2"),
+        },
+    );
+    post_ok(&mut ledger, retry.clone());
+    let mut clean = history(company());
+    post_ok(&mut clean, retry);
+    assert_eq!(snapshot(&ledger), snapshot(&clean));
 }
 
 #[test]

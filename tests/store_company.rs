@@ -126,8 +126,8 @@ fn the_example_month_on_the_store_matches_the_in_memory_run_to_the_cent() {
     let (_temp, company) = new_company();
     post_month(&company);
     let status = status(&company);
-    // Seven journals and the adjustment; posting the empty queue stores no batch.
-    assert_eq!(status["batches"], 8, "{status:#}");
+    // Seven journals, the adjustment and the (empty) G/L posting run.
+    assert_eq!(status["batches"], 9, "{status:#}");
     assert_eq!(status["gl_queue"], 0);
     assert_eq!(status["reconciled"], true);
     assert_eq!(

@@ -21,6 +21,7 @@ mod reconcile_render;
 mod replay;
 mod rules;
 mod scenario;
+mod snapshot;
 mod status;
 mod stored;
 mod verify;
@@ -105,6 +106,9 @@ pub enum Cli {
     /// Replay the stored journals and check they reproduce every stored entry exactly
     #[command(long_about = verify::LONG_ABOUT)]
     Verify(verify::VerifyArgs),
+    /// Write the snapshot of the company's books now (a cache for a fast start)
+    #[command(long_about = snapshot::LONG_ABOUT)]
+    Snapshot(snapshot::SnapshotArgs),
     /// Export from a company's store (the G/L entries as a journal an ERP can import)
     #[command(subcommand)]
     Export(export::ExportCommand),
@@ -133,6 +137,7 @@ pub fn run() -> ExitCode {
         Cli::Init(args) => init::run(&args),
         Cli::Status(args) => status::run(&args),
         Cli::Verify(args) => verify::run(&args),
+        Cli::Snapshot(args) => snapshot::run(&args),
         Cli::Export(command) => export::run(&command),
     }
 }

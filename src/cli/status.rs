@@ -58,6 +58,8 @@ pub struct CompanyStatus {
     pub config_changed_since_last_batch: bool,
     pub snapshot_batch: Option<u64>,
     pub batches_replayed_on_open: u64,
+    /// Why the snapshot was not used, when there is one that was not.
+    pub snapshot_note: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -129,6 +131,7 @@ fn company_status(session: &StoredCompany) -> CompanyStatus {
             .is_some_and(|batch| batch.config_hash != session.company().config_hash),
         snapshot_batch,
         batches_replayed_on_open: replayed,
+        snapshot_note: session.snapshot_note().map(str::to_string),
     }
 }
 
@@ -191,6 +194,9 @@ fn render_text(status: &CompanyStatus) -> String {
             status.batches_replayed_on_open
         ),
     };
+    if let Some(note) = &status.snapshot_note {
+        out += &format!("{note}\n");
+    }
     out
 }
 

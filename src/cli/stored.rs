@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use stockpost::company::folder::journal_text;
-use stockpost::company::{CompanyError, OpenMode, Progress, StoredCompany, DATABASE_FILE};
+use stockpost::company::{
+    CompanyError, CompanyErrorKind, OpenMode, Progress, StoredCompany, DATABASE_FILE,
+};
 use stockpost::glpost::CostPostingMode;
 use stockpost::report::steps::AdjustmentSummary;
 use stockpost::store::BatchCommand;
@@ -206,8 +208,9 @@ fn note_limit_hits(problems: &mut Vec<String>, summary: &AdjustmentSummary) {
     }
 }
 
-/// The error of journal `index`, with what happened to the journals before it.
+/// The error of journal `index`, with what happened to the journals before and after it.
 fn stored_failure(error: CompanyError, journals: &[JournalFile], index: usize) -> CliError {
+    let duplicate = error.kind == CompanyErrorKind::Duplicate;
     let mut error = CliError::from(error);
     let earlier: Vec<&str> = journals[..index].iter().map(|j| j.name.as_str()).collect();
     if !earlier.is_empty() {
@@ -216,9 +219,21 @@ fn stored_failure(error: CompanyError, journals: &[JournalFile], index: usize) -
             earlier.join(", ")
         ));
     }
-    let rest: Vec<&str> = journals[index..].iter().map(|j| j.name.as_str()).collect();
-    error.hint(format!(
-        "not posted: {}; fix the file and post these again",
-        rest.join(", ")
-    ))
+    let later: Vec<&str> = journals[index + 1..]
+        .iter()
+        .map(|j| j.name.as_str())
+        .collect();
+    match (duplicate, later.is_empty()) {
+        (true, true) => error,
+        (true, false) => error.hint(format!(
+            "not posted either: {}; post them again without the duplicate",
+            later.join(", ")
+        )),
+        (false, true) => error.hint(format!("fix {} and post it again", journals[index].name)),
+        (false, false) => error.hint(format!(
+            "not posted either: {}; fix {} and post it and these again",
+            later.join(", "),
+            journals[index].name
+        )),
+    }
 }

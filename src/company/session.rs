@@ -12,12 +12,11 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
 
 use crate::books::Books;
 use crate::config::CompanyConfig;
 use crate::journal::JournalLine;
-use crate::recon::{ReconciliationState, ReportFilter};
+use crate::recon::ReconciliationState;
 use crate::rules::posting::RuleSetAccounts;
 use crate::store::sqlite::{OpenOptions, SqliteStore};
 use crate::store::{
@@ -29,7 +28,7 @@ use super::command::{run_command, CommandOutcome};
 use super::definition::{database_path, CompanyDefinition, LoadedCompany};
 use super::error::CompanyError;
 use super::progress::Progress;
-use super::snapshot_file::{self, RestoredBooks};
+use super::snapshot_file::{self, RestoredBooks, SnapshotPolicy};
 
 /// How to open a company.
 #[derive(Debug, Clone, Copy, Default)]
@@ -46,8 +45,10 @@ pub struct OpenMode {
 /// A committed batch and what its command did.
 #[derive(Debug, Clone)]
 pub struct CommittedBatch {
-    /// `None` when the command changed nothing, so nothing was stored.
-    pub batch_id: Option<BatchId>,
+    /// Every command that runs is stored, also one that changed no entry (an adjustment that
+    /// only marks items adjusted, a G/L posting run with an empty queue): the store is the
+    /// audit trail, and replaying it must run the same commands.
+    pub batch_id: BatchId,
     pub outcome: CommandOutcome,
     pub reconciliation: ReconciliationSummary,
 }
@@ -67,6 +68,11 @@ pub struct StoredCompany {
     /// Batches replayed when the company was opened (after the snapshot, if any).
     replayed_batches: u64,
     snapshot_batch: Option<BatchId>,
+    /// The store marks when the snapshot was taken (or the books were empty).
+    snapshot_marks: StoreMarks,
+    snapshot_policy: SnapshotPolicy,
+    /// Why the snapshot was not used, or could not be written.
+    snapshot_note: Option<String>,
     read_only: bool,
 }
 
@@ -95,10 +101,13 @@ impl StoredCompany {
         let definition = CompanyDefinition::read(folder).map_err(CompanyError::definition)?;
         let company = LoadedCompany::build(&definition.config, &definition.rules, Some(folder))
             .map_err(CompanyError::definition)?;
-        let restored = if mode.without_snapshot {
-            None
+        let (restored, snapshot_note) = if mode.without_snapshot {
+            (None, None)
         } else {
-            snapshot_file::restore(folder, &store, &head)
+            match snapshot_file::restore(folder, &store, &head) {
+                Ok(restored) => (restored, None),
+                Err(why) => (None, Some(format!("snapshot not used: {why}"))),
+            }
         };
         let mut session = StoredCompany {
             folder: folder.to_path_buf(),
@@ -112,6 +121,13 @@ impl StoredCompany {
             poisoned: false,
             replayed_batches: 0,
             snapshot_batch: None,
+            snapshot_marks: StoreMarks::default(),
+            snapshot_policy: if mode.read_only {
+                SnapshotPolicy::NEVER
+            } else {
+                SnapshotPolicy::default()
+            },
+            snapshot_note,
             read_only: mode.read_only,
         };
         session.restore(restored, progress)?;
@@ -129,6 +145,7 @@ impl StoredCompany {
             Some(restored) => {
                 self.books = restored.books;
                 self.snapshot_batch = Some(restored.batch_id);
+                self.snapshot_marks = StoreMarks::of(&self.books);
                 let recon = (restored.rule_set_hash == self.company.rule_set_hash)
                     .then_some(restored.recon);
                 (restored.batch_id, recon)
@@ -215,22 +232,13 @@ impl StoredCompany {
         (self.replayed_batches, self.snapshot_batch)
     }
 
-    /// The reconciliation now, in one row.
+    /// The reconciliation now, in one row (from the running sums: cheap at any size).
     pub fn reconciliation_summary(&self) -> ReconciliationSummary {
-        let accounts = RuleSetAccounts::new(&self.company.rules);
-        let report = self
-            .recon
-            .report(&self.books, &accounts, &ReportFilter::default());
-        let differing: Vec<Decimal> = report
-            .cells
-            .iter()
-            .map(|cell| cell.difference)
-            .filter(|difference| !difference.is_zero())
-            .collect();
+        let differences = self.recon.differences();
         ReconciliationSummary {
-            reconciled: differing.is_empty(),
-            differing_cells: differing.len() as u64,
-            total_difference: differing.iter().map(|d| d.abs()).sum(),
+            reconciled: differences.is_empty(),
+            differing_cells: differences.len() as u64,
+            total_difference: differences.iter().map(|(_, d)| d.abs()).sum(),
         }
     }
 
@@ -317,19 +325,6 @@ impl StoredCompany {
         let reconciliation = self.reconciliation_summary();
         let changes = self.books.ledger.take_changes();
         let delta = BooksDelta::new(&self.books, before, changes);
-        if delta.after == before
-            && delta.changed_item_ledger_entries.is_empty()
-            && delta.changed_value_entries.is_empty()
-            && delta.queue_added.is_empty()
-            && delta.queue_removed.is_empty()
-            && journal.is_none()
-        {
-            return Ok(CommittedBatch {
-                batch_id: None,
-                outcome,
-                reconciliation,
-            });
-        }
         let batch = NewBatch {
             command,
             journal,
@@ -349,17 +344,47 @@ impl StoredCompany {
         };
         self.marks = after;
         self.head = self.store.head().map_err(CompanyError::store)?;
-        snapshot_file::write_if_due(self)?;
+        match snapshot_file::write_if_due(self) {
+            Ok(true) => {
+                self.snapshot_marks = self.marks;
+                self.snapshot_batch = Some(batch_id);
+            }
+            Ok(false) => {}
+            // The batch is stored; a missing snapshot only makes the next open slower.
+            Err(error) => self.snapshot_note = Some(error.message),
+        }
         Ok(CommittedBatch {
-            batch_id: Some(batch_id),
+            batch_id,
             outcome,
             reconciliation,
         })
     }
 
     /// Writes a snapshot of the books now (after the last batch).
-    pub fn write_snapshot(&self) -> Result<(), CompanyError> {
-        snapshot_file::write(self)
+    pub fn write_snapshot(&mut self) -> Result<(), CompanyError> {
+        snapshot_file::write(self)?;
+        self.snapshot_marks = self.marks;
+        self.snapshot_batch = self.head.last_batch.as_ref().map(|batch| batch.batch_id);
+        Ok(())
+    }
+
+    /// When snapshots are written after a command.
+    pub fn snapshot_policy(&self) -> SnapshotPolicy {
+        self.snapshot_policy
+    }
+
+    pub fn set_snapshot_policy(&mut self, policy: SnapshotPolicy) {
+        self.snapshot_policy = policy;
+    }
+
+    /// The store marks of the books when the last snapshot was taken.
+    pub fn snapshot_marks(&self) -> StoreMarks {
+        self.snapshot_marks
+    }
+
+    /// Why the snapshot was not used when opening, or could not be written after a batch.
+    pub fn snapshot_note(&self) -> Option<&str> {
+        self.snapshot_note.as_deref()
     }
 
     /// The company, books and reconciliation state, for a command that only reads them.

@@ -8,6 +8,7 @@ use crate::adjust::invariants::check_after_settle;
 use crate::books::Books;
 use crate::glpost::invariants::check_general_ledger;
 use crate::ledger::invariants::check_sub_ledger;
+use crate::ledger::ItemId;
 use crate::rules::posting::RuleSetAccounts;
 use crate::store::rows::{rows_of, RowKeys};
 use crate::store::sqlite::SqliteStore;
@@ -205,8 +206,15 @@ fn check_invariants(
                 .map(ToString::to_string),
         );
     }
+    let ledger = &books.ledger;
+    let every_item_adjusted = (0..ledger.config().items.len()).all(|index| {
+        ledger
+            .item_cost_state(ItemId(index as u32))
+            .cost_is_adjusted
+    });
     report.settled = books.general_ledger.queue().is_empty()
-        && books.ledger.applied_entries_to_adjust().next().is_none();
+        && ledger.applied_entries_to_adjust().next().is_none()
+        && every_item_adjusted;
     if report.settled {
         violations.extend(check_after_settle(books).iter().map(ToString::to_string));
     } else {

@@ -566,9 +566,11 @@ impl Ledger {
             .item_application_entries
             .drain(checkpoint.item_application_entries..)
         {
+            let origin = application.transferred_from_entry_no.unwrap_or(0);
             for side in [
                 application.inbound_item_entry_no,
                 application.outbound_item_entry_no,
+                origin,
             ] {
                 if let Some(numbers) =
                     entry_index(side).and_then(|i| self.applications_by_ile.get_mut(i))

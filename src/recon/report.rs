@@ -423,3 +423,28 @@ fn role_totals(cells: &[ReconciliationCell]) -> Vec<RoleTotal> {
         })
         .collect()
 }
+
+impl ReconciliationState {
+    /// The cells whose two sides differ, with the difference (G/L minus sub-ledger), over all
+    /// dates, without the causes or the entries behind them: what a report's cells' differences
+    /// are, at the cost of the number of running sums instead of the number of entries.
+    pub fn differences(&self) -> Vec<(CellKey, Decimal)> {
+        let mut cells: BTreeMap<CellKey, Decimal> = BTreeMap::new();
+        for ((key, _), sum) in &self.sub_ledger {
+            *cells.entry(key.clone()).or_default() -= sum.amount;
+        }
+        for ((key, _), sum) in &self.general_ledger {
+            for role in self.roles_of(key.account_no.as_ref()) {
+                let shown = CellKey {
+                    role,
+                    ..key.clone()
+                };
+                *cells.entry(shown).or_default() += sum.amount;
+            }
+        }
+        cells
+            .into_iter()
+            .filter(|(_, difference)| !difference.is_zero())
+            .collect()
+    }
+}

@@ -75,6 +75,18 @@ impl SqliteStore {
         row.map(|row| self.complete_batch(row)).transpose()
     }
 
+    /// The chain hash after batch `batch_id` (`None`: no such batch).
+    pub fn chain_hash_of(&self, batch_id: BatchId) -> Result<Option<String>, StoreError> {
+        self.connection
+            .prepare_cached("SELECT chain_hash FROM posting_batch WHERE batch_id = ?1")
+            .and_then(|mut statement| {
+                statement
+                    .query_row([batch_id as i64], |row| row.get(0))
+                    .optional()
+            })
+            .map_err(|error| self.error(error))
+    }
+
     pub(super) fn visit_batches(
         &self,
         after: BatchId,
