@@ -230,3 +230,153 @@ fn commands_on_a_missing_company_say_how_to_create_one() {
     assert!(message.contains("does not exist"), "{message}");
     assert!(message.contains("stockpost init"), "{message}");
 }
+
+#[test]
+fn a_snapshot_is_used_when_it_fits_and_ignored_when_damaged() {
+    let (_temp, company) = new_company();
+    post_month(&company);
+    let written = ok(&stockpost(&company, &["snapshot"]));
+    assert!(
+        written.contains("snapshot written after batch 9"),
+        "{written}"
+    );
+    // The next journal replays on top of the snapshot.
+    let extra = company.join("november.csv");
+    std::fs::write(
+        &extra,
+        "type,posting_date,document_no,item,location,quantity,unit_cost\n\
+         positive_adjustment,2026-11-02,IJ-NOV-1,3010,MAIN,4,12.50\n",
+    )
+    .unwrap();
+    ok(&stockpost(&company, &["post", extra.to_str().unwrap()]));
+    let after_post = status(&company);
+    assert_eq!(after_post["snapshot_batch"], 9);
+    assert_eq!(after_post["batches_replayed_on_open"], 1);
+    assert_eq!(after_post["item_ledger_entries"], 216);
+    assert_eq!(exported_balances(&company)["1200"], d("21003.09"));
+    // A damaged snapshot is not used: the same books, by replaying every batch.
+    let path = company.join("stockpost.snapshot");
+    let mut bytes = std::fs::read(&path).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0xff;
+    std::fs::write(&path, bytes).unwrap();
+    let damaged = status(&company);
+    assert_eq!(damaged["snapshot_batch"], Value::Null);
+    assert_eq!(damaged["batches_replayed_on_open"], 10);
+    assert_eq!(damaged["item_ledger_entries"], 216);
+    let note = damaged["snapshot_note"].as_str().unwrap();
+    assert!(note.contains("checksum"), "{note}");
+    assert_eq!(exported_balances(&company)["1200"], d("21003.09"));
+    ok(&stockpost(&company, &["verify"]));
+}
+
+#[test]
+fn a_company_database_locked_by_another_writer_is_refused_and_then_works() {
+    let (_temp, company) = new_company();
+    let mut other = rusqlite::Connection::open(company.join("stockpost.db")).unwrap();
+    let transaction = other
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_stockpost"))
+        .args(["post", &journal(JOURNALS[0])])
+        .current_dir(&company)
+        .env("STOCKPOST_BUSY_TIMEOUT_MS", "200")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3), "{}", text(&output.stderr));
+    let message = text(&output.stderr);
+    assert!(
+        message.contains("is locked by another process"),
+        "{message}"
+    );
+    assert!(message.contains("stockpost.db"), "{message}");
+    transaction.rollback().unwrap();
+    drop(other);
+    ok(&stockpost(&company, &["post", &journal(JOURNALS[0])]));
+    assert_eq!(status(&company)["batches"], 1);
+}
+
+#[test]
+fn a_damaged_database_is_refused_by_every_command_with_its_name() {
+    let (_temp, company) = new_company();
+    ok(&stockpost(&company, &["post", &journal(JOURNALS[0])]));
+    let path = company.join("stockpost.db");
+    let original = std::fs::read(&path).unwrap();
+    // Random bytes where the database was.
+    let garbage: Vec<u8> = (0..original.len())
+        .map(|index| (index * 7919 % 251) as u8)
+        .collect();
+    std::fs::write(&path, &garbage).unwrap();
+    let _ = std::fs::remove_file(company.join("stockpost.db-wal"));
+    let _ = std::fs::remove_file(company.join("stockpost.db-shm"));
+    for args in [
+        vec!["status"],
+        vec!["post", JOURNALS[1]],
+        vec!["verify"],
+        vec!["export", "gl"],
+    ] {
+        let args: Vec<String> = args
+            .iter()
+            .map(|arg| {
+                if arg.ends_with(".csv") {
+                    journal(arg)
+                } else {
+                    arg.to_string()
+                }
+            })
+            .collect();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let output = stockpost(&company, &args);
+        assert_eq!(
+            output.status.code(),
+            Some(3),
+            "{args:?}: {}",
+            text(&output.stderr)
+        );
+        let message = text(&output.stderr);
+        assert!(message.contains("stockpost.db"), "{message}");
+        assert!(
+            message.contains("damaged") || message.contains("not a stockpost company"),
+            "{message}"
+        );
+    }
+    // Nothing was written over the damaged file: restoring the original gives the books back.
+    assert_eq!(std::fs::read(&path).unwrap(), garbage);
+    std::fs::write(&path, original).unwrap();
+    assert_eq!(status(&company)["batches"], 1);
+}
+
+#[test]
+fn a_read_only_database_refuses_posting_but_can_be_read() {
+    use std::os::unix::fs::PermissionsExt;
+    let (_temp, company) = new_company();
+    ok(&stockpost(&company, &["post", &journal(JOURNALS[0])]));
+    let path = company.join("stockpost.db");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    // Root is not stopped by permissions: make the file immutable too.
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|output| output.stdout.starts_with(b"0"));
+    if root {
+        assert!(Command::new("chattr")
+            .arg("+i")
+            .arg(&path)
+            .status()
+            .unwrap()
+            .success());
+    }
+    let output = stockpost(&company, &["post", &journal(JOURNALS[1])]);
+    let readable = stockpost(&company, &["status", "--format", "json"]);
+    if root {
+        let _ = Command::new("chattr").arg("-i").arg(&path).status();
+    }
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    assert_eq!(output.status.code(), Some(3), "{}", text(&output.stderr));
+    let message = text(&output.stderr);
+    assert!(message.contains("is read-only"), "{message}");
+    assert!(message.contains("writable"), "{message}");
+    let readable: Value = serde_json::from_str(&ok(&readable)).unwrap();
+    assert_eq!(readable["batches"], 1);
+    assert_eq!(status(&company)["batches"], 1);
+}

@@ -73,10 +73,19 @@ pub fn uses_store(company: Option<&Path>) -> bool {
     company.is_some() || Path::new(DATABASE_FILE).is_file()
 }
 
+/// How long a command waits for another process's write transaction: 5 s, or the
+/// milliseconds in `STOCKPOST_BUSY_TIMEOUT_MS`.
+pub fn busy_timeout_ms() -> Option<u64> {
+    std::env::var("STOCKPOST_BUSY_TIMEOUT_MS")
+        .ok()
+        .and_then(|text| text.trim().parse().ok())
+}
+
 /// Opens the company in `folder`.
 pub fn open(folder: &Path, read_only: bool) -> Result<StoredCompany, CliError> {
     let mode = OpenMode {
         read_only,
+        busy_timeout_ms: busy_timeout_ms(),
         ..OpenMode::default()
     };
     Ok(StoredCompany::open(

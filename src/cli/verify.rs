@@ -12,7 +12,7 @@ use stockpost::store::sqlite::{OpenOptions, SqliteStore};
 
 use super::failure::CliError;
 use super::inputs::{write_stdout, Format};
-use super::stored::{company_folder, TerminalProgress};
+use super::stored::{busy_timeout_ms, company_folder, TerminalProgress};
 
 /// `--help` text of the command, with examples (set on the `Cli` variant).
 pub const LONG_ABOUT: &str = "Replay every batch stored in the company database in memory, \
@@ -53,7 +53,7 @@ fn run_verify(args: &VerifyArgs) -> Result<bool, CliError> {
     let folder = company_folder(args.company.as_deref());
     let options = OpenOptions {
         read_only: true,
-        ..OpenOptions::default()
+        busy_timeout_ms: busy_timeout_ms().unwrap_or(OpenOptions::default().busy_timeout_ms),
     };
     let store =
         SqliteStore::open_with(folder.join(DATABASE_FILE), options).map_err(CompanyError::store)?;
