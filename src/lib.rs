@@ -18,3 +18,4 @@ pub mod report;
 pub mod rules;
 pub mod scenario;
 pub mod store;
+pub mod watch;

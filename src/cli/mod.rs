@@ -25,6 +25,7 @@ mod snapshot;
 mod status;
 mod stored;
 mod verify;
+mod watch;
 
 use std::process::ExitCode;
 
@@ -109,6 +110,9 @@ pub enum Cli {
     /// Write the snapshot of the company's books now (a cache for a fast start)
     #[command(long_about = snapshot::LONG_ABOUT)]
     Snapshot(snapshot::SnapshotArgs),
+    /// Run a company: post inbox journals as they arrive, reload rules and configuration safely
+    #[command(long_about = watch::LONG_ABOUT)]
+    Watch(watch::WatchArgs),
     /// Export from a company's store (the G/L entries as a journal an ERP can import)
     #[command(subcommand)]
     Export(export::ExportCommand),
@@ -138,6 +142,7 @@ pub fn run() -> ExitCode {
         Cli::Status(args) => status::run(&args),
         Cli::Verify(args) => verify::run(&args),
         Cli::Snapshot(args) => snapshot::run(&args),
+        Cli::Watch(args) => watch::run(&args),
         Cli::Export(command) => export::run(&command),
     }
 }

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use stockpost::company::StoredCompany;
 use stockpost::ledger::ItemId;
+use stockpost::watch::status::WatchStatus;
 
 use super::failure::CliError;
 use super::inputs::{write_stdout, Format};
@@ -60,6 +61,17 @@ pub struct CompanyStatus {
     pub batches_replayed_on_open: u64,
     /// Why the snapshot was not used, when there is one that was not.
     pub snapshot_note: Option<String>,
+    /// The status file of `stockpost watch`, when one ran on this company.
+    pub watch: Option<WatchSection>,
+}
+
+/// What `stockpost watch` last wrote about itself.
+#[derive(Debug, Serialize)]
+pub struct WatchSection {
+    /// Whether the process that wrote the status file still runs.
+    pub running: bool,
+    #[serde(flatten)]
+    pub status: WatchStatus,
 }
 
 #[derive(Debug, Serialize)]
@@ -132,6 +144,10 @@ fn company_status(session: &StoredCompany) -> CompanyStatus {
         snapshot_batch,
         batches_replayed_on_open: replayed,
         snapshot_note: session.snapshot_note().map(str::to_string),
+        watch: WatchStatus::read(session.folder()).map(|status| WatchSection {
+            running: status.process_alive(),
+            status,
+        }),
     }
 }
 
@@ -196,6 +212,29 @@ fn render_text(status: &CompanyStatus) -> String {
     };
     if let Some(note) = &status.snapshot_note {
         out += &format!("{note}\n");
+    }
+    if let Some(watch) = &status.watch {
+        out += &watch_text(watch);
+    }
+    out
+}
+
+fn watch_text(watch: &WatchSection) -> String {
+    let status = &watch.status;
+    let mut out = if watch.running {
+        format!(
+            "watch: running (pid {}) since {}, rule set {} loaded {}\n",
+            status.pid, status.started_at, status.rule_set_hash, status.rules_loaded_at
+        )
+    } else {
+        format!("watch: not running (last update {})\n", status.updated_at)
+    };
+    out += &format!(
+        "watch: {} batches posted, {} rejected; {} journals in the inbox; {} value entries in the G/L queue\n",
+        status.batches_posted, status.batches_rejected, status.inbox_waiting, status.gl_queue
+    );
+    if let Some(error) = &status.last_reload_error {
+        out += &format!("watch: the last reload was rejected:\n{error}\n");
     }
     out
 }

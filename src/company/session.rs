@@ -84,6 +84,40 @@ impl StoredCompany {
         mode: OpenMode,
         progress: &dyn Progress,
     ) -> Result<StoredCompany, CompanyError> {
+        StoredCompany::open_as(folder, mode, progress, None)
+    }
+
+    /// Opens the company again with the definition and company this session runs (not the
+    /// folder's current files, which may hold a change not checked yet): after a failed batch
+    /// poisoned the session, or to drop books that ran ahead of the store.
+    pub fn reopen(self, progress: &dyn Progress) -> Result<StoredCompany, CompanyError> {
+        let mode = OpenMode {
+            read_only: self.read_only,
+            without_snapshot: false,
+            busy_timeout_ms: None,
+        };
+        let folder = self.folder.clone();
+        StoredCompany::open_as(
+            &folder,
+            mode,
+            progress,
+            Some((self.definition, self.company)),
+        )
+    }
+
+    /// Whether an earlier command failed after changing the books in memory (see [`reopen`]).
+    ///
+    /// [`reopen`]: StoredCompany::reopen
+    pub fn is_poisoned(&self) -> bool {
+        self.poisoned
+    }
+
+    fn open_as(
+        folder: &Path,
+        mode: OpenMode,
+        progress: &dyn Progress,
+        running: Option<(CompanyDefinition, LoadedCompany)>,
+    ) -> Result<StoredCompany, CompanyError> {
         if !folder.is_dir() {
             return Err(CompanyError::input(format!(
                 "company folder {} does not exist",
@@ -98,9 +132,17 @@ impl StoredCompany {
         };
         let store = SqliteStore::open_with(&path, options).map_err(CompanyError::store)?;
         let head = store.head().map_err(CompanyError::store)?;
-        let definition = CompanyDefinition::read(folder).map_err(CompanyError::definition)?;
-        let company = LoadedCompany::build(&definition.config, &definition.rules, Some(folder))
-            .map_err(CompanyError::definition)?;
+        let (definition, company) = match running {
+            Some(running) => running,
+            None => {
+                let definition =
+                    CompanyDefinition::read(folder).map_err(CompanyError::definition)?;
+                let company =
+                    LoadedCompany::build(&definition.config, &definition.rules, Some(folder))
+                        .map_err(CompanyError::definition)?;
+                (definition, company)
+            }
+        };
         let (restored, snapshot_note) = if mode.without_snapshot {
             (None, None)
         } else {
@@ -385,6 +427,23 @@ impl StoredCompany {
     /// Why the snapshot was not used when opening, or could not be written after a batch.
     pub fn snapshot_note(&self) -> Option<&str> {
         self.snapshot_note.as_deref()
+    }
+
+    /// Makes `company` (built from `definition`, off to the side) the company the next batches
+    /// run under: the books take its configuration, and the reconciliation is rebuilt under its
+    /// accounts, so balances left on accounts the new rules no longer map to show as "rule
+    /// change". Call it between batches. On error nothing changed. Returns the previous company.
+    pub fn swap_company(
+        &mut self,
+        definition: CompanyDefinition,
+        company: LoadedCompany,
+    ) -> Result<LoadedCompany, CompanyError> {
+        self.check_writable()?;
+        super::config_change::apply(&mut self.books, &company.config)?;
+        let accounts = RuleSetAccounts::new(&company.rules);
+        self.recon = ReconciliationState::from_books(&self.books, &accounts);
+        self.definition = definition;
+        Ok(std::mem::replace(&mut self.company, company))
     }
 
     /// The company, books and reconciliation state, for a command that only reads them.

@@ -1,0 +1,87 @@
+//! Loading a changed rule set off to the side: a thread that, on each debounced change of
+//! `rules/` or `config/`, reads the whole definition again, builds it (compile, evaluate every
+//! known key, validate every account against the chart), runs the rule tests in `rules/tests/`,
+//! and hands the watcher either a ready company or the error. The watcher swaps it in between
+//! two batches; a broken change never reaches a batch.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, Sender};
+use std::time::Instant;
+
+use crate::company::{CompanyDefinition, LoadedCompany};
+
+/// A rule set that passed every check, ready to swap in.
+pub struct ReadyCompany {
+    pub definition: CompanyDefinition,
+    pub company: LoadedCompany,
+    /// When the change that led to it was noticed (after the debounce).
+    pub noticed: Instant,
+}
+
+/// What the loader thread tells the watcher.
+pub enum LoadOutcome {
+    Ready(Box<ReadyCompany>),
+    Rejected { error: String },
+    /// The files' contents are those already running (an editor touched them).
+    Unchanged,
+}
+
+/// Builds the company of `folder` as it is now; `Unchanged` when its hashes are `current`.
+pub fn load_candidate(
+    folder: &std::path::Path,
+    current: &(String, String),
+    noticed: Instant,
+) -> LoadOutcome {
+    let definition = match CompanyDefinition::read(folder) {
+        Ok(definition) => definition,
+        Err(error) => {
+            return LoadOutcome::Rejected {
+                error: format!("{}\n  {}", error.message, error.hint),
+            }
+        }
+    };
+    if (definition.config.hash.clone(), definition.rules.hash.clone()) == *current {
+        return LoadOutcome::Unchanged;
+    }
+    let company = match LoadedCompany::build(&definition.config, &definition.rules, Some(folder))
+    {
+        Ok(company) => company,
+        Err(error) => {
+            return LoadOutcome::Rejected {
+                error: format!("{}\n  {}", error.message, error.hint),
+            }
+        }
+    };
+    if let Err(error) = super::rule_tests::run_for_reload(folder, &company) {
+        return LoadOutcome::Rejected { error };
+    }
+    LoadOutcome::Ready(Box::new(ReadyCompany {
+        definition,
+        company,
+        noticed,
+    }))
+}
+
+/// A request to the loader: the folder changed; `current` are the running hashes.
+pub struct LoadRequest {
+    pub current: (String, String),
+    pub noticed: Instant,
+}
+
+/// Runs the loader until its request channel closes or the watcher stops listening.
+pub fn loader_thread(
+    folder: PathBuf,
+    requests: Receiver<LoadRequest>,
+    outcomes: Sender<super::Message>,
+) {
+    while let Ok(mut request) = requests.recv() {
+        // Changes that queued up while loading: only the latest matters.
+        while let Ok(later) = requests.try_recv() {
+            request = later;
+        }
+        let outcome = load_candidate(&folder, &request.current, request.noticed);
+        if outcomes.send(super::Message::Loaded(outcome)).is_err() {
+            return;
+        }
+    }
+}
