@@ -4,7 +4,7 @@
 use crate::adjust::{AdjustRequest, ItemSelection};
 use crate::books::{AdjustmentPosting, Books, JournalPosting};
 use crate::glpost::{CostPostingMode, CostPostingResult};
-use crate::journal::parse_journal;
+use crate::journal::{parse_journal, JournalLine};
 use crate::posting::PostingContext;
 use crate::rules::posting::RuleSetAccounts;
 use crate::store::{BatchCommand, JournalText};
@@ -34,32 +34,47 @@ pub struct CommandError {
     pub books_changed: bool,
 }
 
-/// Runs `command` on `books` under `company`. A journal command needs `journal`.
+/// Runs `command` on `books` under `company`. A journal command needs `journal`, which is
+/// parsed here (see [`run_command_on_lines`] to pass lines parsed already).
 pub fn run_command(
     books: &mut Books,
     company: &LoadedCompany,
     command: &BatchCommand,
     journal: Option<&JournalText>,
 ) -> Result<CommandOutcome, CommandError> {
+    let lines = match (command, journal) {
+        (BatchCommand::PostJournal { .. }, Some(journal)) => Some(
+            parse_journal(&journal.name, &journal.text).map_err(|error| CommandError {
+                message: error.to_string(),
+                books_changed: false,
+            })?,
+        ),
+        _ => None,
+    };
+    run_command_on_lines(books, company, command, lines.as_deref())
+}
+
+/// [`run_command`] with the journal's lines parsed by the caller.
+pub fn run_command_on_lines(
+    books: &mut Books,
+    company: &LoadedCompany,
+    command: &BatchCommand,
+    lines: Option<&[JournalLine]>,
+) -> Result<CommandOutcome, CommandError> {
     let accounts = RuleSetAccounts::new(&company.rules);
     let mut outcome = CommandOutcome::default();
     match command {
         BatchCommand::PostJournal { work_date } => {
-            let journal = journal.ok_or_else(|| CommandError {
+            let lines = lines.ok_or_else(|| CommandError {
                 message: "a journal batch without its journal".to_string(),
                 books_changed: false,
             })?;
-            let lines =
-                parse_journal(&journal.name, &journal.text).map_err(|error| CommandError {
-                    message: error.to_string(),
-                    books_changed: false,
-                })?;
             outcome.lines = lines.len() as u64;
             let context = PostingContext {
                 work_date: *work_date,
             };
             let posting = books
-                .post_journal(&lines, &context, &accounts)
+                .post_journal(lines, &context, &accounts)
                 .map_err(|error| CommandError {
                     message: error.to_string(),
                     books_changed: false,

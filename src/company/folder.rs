@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::EXAMPLE_CONFIG_FILES;
 use crate::example::{EXAMPLE_CHART_FILE, EXAMPLE_RULE_FILES};
-use crate::journal::parse_journal;
+use crate::journal::{parse_journal, JournalLine};
 use crate::store::sqlite::SqliteStore;
 use crate::store::{DocumentRef, JournalText};
 
@@ -128,9 +128,21 @@ fn company_readme(chart: &str) -> String {
     )
 }
 
+/// A journal file's text as the store keeps it, with its lines parsed once.
+#[derive(Debug, Clone)]
+pub struct ParsedJournal {
+    pub journal: JournalText,
+    pub lines: Vec<JournalLine>,
+}
+
 /// A journal file's text as the store keeps it: hashed, with the documents it posts. The
 /// journal is parsed here, so a malformed journal is refused before anything is touched.
 pub fn journal_text(name: &str, text: String) -> Result<JournalText, CompanyError> {
+    parse_journal_file(name, text).map(|parsed| parsed.journal)
+}
+
+/// [`journal_text`], keeping the parsed lines for posting.
+pub fn parse_journal_file(name: &str, text: String) -> Result<ParsedJournal, CompanyError> {
     let lines = parse_journal(name, &text).map_err(|error| {
         CompanyError::input(error.to_string()).hint(format!(
             "nothing of {name} was posted: fix the line and post the file again"
@@ -144,11 +156,12 @@ pub fn journal_text(name: &str, text: String) -> Result<JournalText, CompanyErro
         })
         .collect();
     let digest = Sha256::digest(text.as_bytes());
-    Ok(JournalText {
+    let journal = JournalText {
         name: name.to_string(),
         content_hash: digest.iter().map(|byte| format!("{byte:02x}")).collect(),
         documents: documents.into_iter().collect(),
         line_count: lines.len() as u64,
         text,
-    })
+    };
+    Ok(ParsedJournal { journal, lines })
 }

@@ -24,7 +24,8 @@ use crate::store::{
     ReconciliationSummary, StoreHead, StoreMarks, StoredBatch,
 };
 
-use super::command::{run_command, CommandOutcome};
+use super::command::{run_command, run_command_on_lines, CommandOutcome};
+use super::folder::{parse_journal_file, ParsedJournal};
 use super::definition::{database_path, CompanyDefinition, LoadedCompany};
 use super::error::CompanyError;
 use super::progress::Progress;
@@ -291,7 +292,19 @@ impl StoredCompany {
         journal: &JournalText,
         work_date: Option<NaiveDate>,
     ) -> Result<CommittedBatch, CompanyError> {
+        let parsed = parse_journal_file(&journal.name, journal.text.clone())?;
+        self.post_parsed_journal(&parsed, work_date)
+    }
+
+    /// [`post_journal`](Self::post_journal) with the lines parsed once by the caller
+    /// ([`parse_journal_file`]).
+    pub fn post_parsed_journal(
+        &mut self,
+        parsed: &ParsedJournal,
+        work_date: Option<NaiveDate>,
+    ) -> Result<CommittedBatch, CompanyError> {
         self.check_writable()?;
+        let journal = &parsed.journal;
         if let Some(posted) = self
             .store
             .find_posted_journal(journal)
@@ -299,35 +312,35 @@ impl StoredCompany {
         {
             let why = match &posted.collision {
                 JournalCollision::SameContent => "the same content".to_string(),
-                JournalCollision::SameDocument(document) => {
-                    format!("document {} ({})", document.document_no, document.line_type)
-                }
+                JournalCollision::SameDocument(document) => format!(
+                    "document {} ({})",
+                    document.document_no, document.line_type
+                ),
             };
             return Err(CompanyError::duplicate(format!(
                 "journal {} was already posted: {why} was posted by {} in batch {} on {}",
                 journal.name, posted.name, posted.batch_id, posted.committed_at
             )));
         }
-        let work_date = match work_date {
-            Some(date) => date,
-            None => match last_posting_date(journal)? {
-                Some(date) => date,
-                None => {
-                    return Err(CompanyError::input(format!(
-                        "journal {} has no lines",
-                        journal.name
-                    ))
-                    .hint("nothing was posted"))
-                }
-            },
+        let Some(work_date) =
+            work_date.or_else(|| parsed.lines.iter().map(|line| line.posting_date).max())
+        else {
+            return Err(
+                CompanyError::input(format!("journal {} has no lines", journal.name))
+                    .hint("nothing was posted"),
+            );
         };
-        self.commit(BatchCommand::PostJournal { work_date }, Some(journal))
+        self.commit(
+            BatchCommand::PostJournal { work_date },
+            Some(journal),
+            Some(&parsed.lines),
+        )
     }
 
     /// Runs a batch command and stores it.
     pub fn run(&mut self, command: BatchCommand) -> Result<CommittedBatch, CompanyError> {
         self.check_writable()?;
-        self.commit(command, None)
+        self.commit(command, None, None)
     }
 
     fn check_writable(&self) -> Result<(), CompanyError> {
@@ -347,10 +360,11 @@ impl StoredCompany {
         &mut self,
         command: BatchCommand,
         journal: Option<&JournalText>,
+        lines: Option<&[JournalLine]>,
     ) -> Result<CommittedBatch, CompanyError> {
         let before = self.marks;
-        let outcome =
-            run_command(&mut self.books, &self.company, &command, journal).map_err(|error| {
+        let outcome = run_command_on_lines(&mut self.books, &self.company, &command, lines)
+            .map_err(|error| {
                 if error.books_changed {
                     self.poisoned = true;
                 }
@@ -590,18 +604,6 @@ impl<'a> StoredCompanies<'a> {
             CompanyError::diverged(format!("the store lacks the {what} {hash} a batch names"))
         })
     }
-}
-
-/// The last posting date of a journal's lines (the default work date of its batch).
-fn last_posting_date(journal: &JournalText) -> Result<Option<NaiveDate>, CompanyError> {
-    let lines: Vec<JournalLine> = crate::journal::parse_journal(&journal.name, &journal.text)
-        .map_err(|error| {
-            CompanyError::input(error.to_string()).hint(format!(
-                "nothing of {} was posted: fix the line and post the file again",
-                journal.name
-            ))
-        })?;
-    Ok(lines.iter().map(|line| line.posting_date).max())
 }
 
 /// The current time in UTC as RFC 3339, to the second.

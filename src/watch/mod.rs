@@ -430,7 +430,7 @@ impl Watcher {
 
     /// Rewrites the status file when something in it changed.
     fn update_status(&mut self) {
-        let session = self.session();
+        let session = self.session.as_ref().expect("the watcher holds a session");
         let company = session.company();
         let summary = self
             .reconciliation

@@ -83,6 +83,10 @@ CREATE TABLE posting_batch (
     dimension_sets           INTEGER NOT NULL
 ) STRICT;
 
+-- The duplicate-journal lookups join batches by journal: without this index every lookup scans
+-- every batch (quadratic over a history posted in many batches).
+CREATE INDEX posting_batch_by_journal ON posting_batch (journal_id);
+
 CREATE TABLE dimension_set_entry (
     dimension_set_id     INTEGER NOT NULL,
     dimension_code       TEXT    NOT NULL,
