@@ -117,7 +117,10 @@ fn require_dir(path: &Path, what: &str) -> Result<(), String> {
     }
 }
 
+// tests/rules_cli.rs compiles this file in to test `rules check` only; there the `rules test`
+// entry points are unused, which is not dead code in the binary.
 /// How `rules test` is invoked.
+#[cfg_attr(test, allow(dead_code))]
 pub const TEST_LONG_ABOUT: &str =
     "Run the rule tests: every `[[case]]` of DIR/tests/*.toml names a \
     key (entry type, location, posting groups, item category, dimensions) and the account each \
@@ -151,6 +154,7 @@ pub struct RulesTestArgs {
 }
 
 /// Runs `rules test`, printing the report to stdout and input problems to stderr.
+#[cfg_attr(test, allow(dead_code))]
 pub fn run_tests(args: &RulesTestArgs) -> ExitCode {
     let (config, chart) = match load_company(&args.dir, &args.config) {
         Ok(loaded) => loaded,
@@ -162,6 +166,7 @@ pub fn run_tests(args: &RulesTestArgs) -> ExitCode {
 
 /// The part of [`run_tests`] after loading the configuration: load the rule set and the tests,
 /// run them and print the report to `out`.
+#[cfg_attr(test, allow(dead_code))]
 pub fn test_and_print(
     args: &RulesTestArgs,
     config: &CompanyConfig,
