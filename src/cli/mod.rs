@@ -124,6 +124,10 @@ pub enum RulesCommand {
     /// Compile a rule set, evaluate every known key, validate every account against the chart,
     /// and print the resulting mapping (exit 0 only when the rule set is valid)
     Check(rules::RulesCheckArgs),
+    /// Run the rule tests in DIR/tests/*.toml: for each key, do the rules give the expected
+    /// accounts? (exit 0 all pass, 1 a case fails, 2 input error)
+    #[command(long_about = rules::TEST_LONG_ABOUT)]
+    Test(rules::RulesTestArgs),
 }
 
 /// Parses the arguments and runs the command. Usage errors exit with status 2 (clap's default).
@@ -135,6 +139,7 @@ pub fn run() -> ExitCode {
         Cli::Entries(args) => entries::run(&args),
         Cli::Scenario(command) => scenario::run(command),
         Cli::Rules(RulesCommand::Check(args)) => rules::run(&args),
+        Cli::Rules(RulesCommand::Test(args)) => rules::run_tests(&args),
         Cli::Adjust(args) => adjust::run(&args),
         Cli::PostCost(args) => post_cost::run(&args),
         Cli::Reconcile(args) => reconcile::run(&args),

@@ -1,9 +1,11 @@
 //! `stockpost rules check [DIR]`: compile a rule set, evaluate every key the configuration
 //! knows, validate the accounts against the chart and print the mapping or the errors.
+//! `stockpost rules test [DIR]`: run the rule tests in `DIR/tests/*.toml` against that rule set.
 //!
-//! Exit status: 0 when the rule set is valid, 1 when it is not, 2 when the command could not
-//! run (missing folder, no or unreadable rule files, unreadable or invalid configuration or
-//! chart).
+//! Exit status of `check`: 0 when the rule set is valid, 1 when it is not, 2 when the command
+//! could not run (missing folder, no or unreadable rule files, unreadable or invalid
+//! configuration or chart). Of `test`: 0 every case passes, 1 a case fails, 2 input error (the
+//! above, an invalid rule set, or a rule test file that does not parse).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -12,6 +14,7 @@ use std::process::ExitCode;
 use stockpost::chart::ChartOfAccounts;
 use stockpost::config::{load_company_dir, CompanyConfig};
 use stockpost::rules::check::{check_rule_set, render_json, render_table};
+use stockpost::rules::rule_tests::{self, read_rule_tests, run_rule_tests, RULE_TESTS_DIR};
 use stockpost::rules::{RuleErrorKind, RuleSet};
 
 /// The chart of accounts is this file inside the configuration folder.
@@ -31,42 +34,50 @@ pub struct RulesCheckArgs {
     pub format: CheckFormat,
 }
 
-/// How `rules check` prints its report.
+/// How `rules check` and `rules test` print their report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum CheckFormat {
     /// Aligned text tables, one per side; errors rustc style.
     Table,
-    /// One JSON document with `valid`, `mapping`, `warnings` and `errors`.
+    /// One JSON document (`check`: `valid`, `mapping`, `warnings`, `errors`; `test`:
+    /// `passed`, `failed`, `cases`).
     Json,
 }
 
 /// Runs the command, printing to stdout (report) and stderr (usage and I/O problems).
 pub fn run(args: &RulesCheckArgs) -> ExitCode {
-    if let Err(message) = require_dir(&args.dir, "rule folder")
-        .and_then(|()| require_dir(&args.config, "configuration folder"))
-    {
-        eprintln!("error: {message}");
-        return ExitCode::from(2);
-    }
-    let chart = match ChartOfAccounts::load(&args.config.join(CHART_FILE)) {
-        Ok(chart) => chart,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::from(2);
-        }
-    };
-    let config = match load_company_dir(&args.config) {
-        Ok(config) => config,
-        Err(error) => {
-            eprintln!(
-                "error: {}:{}: key `{}`: {}",
-                error.file, error.line, error.key, error.message
-            );
-            return ExitCode::from(2);
-        }
+    let (config, chart) = match load_company(&args.dir, &args.config) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
     };
     let stdout = std::io::stdout();
     check_and_print(args, &config, &chart, &mut stdout.lock())
+}
+
+/// The configuration and chart of `config_dir`, after checking both folders exist; on failure
+/// the problem is printed and the exit status returned.
+fn load_company(
+    rules_dir: &Path,
+    config_dir: &Path,
+) -> Result<(CompanyConfig, ChartOfAccounts), ExitCode> {
+    if let Err(message) = require_dir(rules_dir, "rule folder")
+        .and_then(|()| require_dir(config_dir, "configuration folder"))
+    {
+        eprintln!("error: {message}");
+        return Err(ExitCode::from(2));
+    }
+    let chart = ChartOfAccounts::load(&config_dir.join(CHART_FILE)).map_err(|error| {
+        eprintln!("error: {error}");
+        ExitCode::from(2)
+    })?;
+    let config = load_company_dir(config_dir).map_err(|error| {
+        eprintln!(
+            "error: {}:{}: key `{}`: {}",
+            error.file, error.line, error.key, error.message
+        );
+        ExitCode::from(2)
+    })?;
+    Ok((config, chart))
 }
 
 /// The part of [`run`] after loading: check the rule set and print the report to `out`.
@@ -103,5 +114,96 @@ fn require_dir(path: &Path, what: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("{what} {} does not exist", path.display()))
+    }
+}
+
+// tests/rules_cli.rs compiles this file in to test `rules check` only; there the `rules test`
+// entry points are unused, which is not dead code in the binary.
+/// How `rules test` is invoked.
+#[cfg_attr(test, allow(dead_code))]
+pub const TEST_LONG_ABOUT: &str =
+    "Run the rule tests: every `[[case]]` of DIR/tests/*.toml names a \
+    key (entry type, location, posting groups, item category, dimensions) and the account each \
+    role must get. The rule set in DIR is loaded as `rules check` loads it, every expected role \
+    is resolved through the key of its side, and each case prints `ok` or `FAIL` with the \
+    expected and actual account (or the rule error). The file format is in docs/rules.md, \
+    section \"Rule tests\".\n\n\
+    Examples:\n  \
+    stockpost rules test\n      \
+    rules/ with rules/tests/*.toml, configuration and chart from config/\n  \
+    stockpost rules test acme/rules --config acme/config\n      \
+    the rules of a company folder\n  \
+    stockpost rules test --format json\n      \
+    one JSON document: passed, failed and every case with its failures\n\n\
+    Exit status: 0 every case passes (also when there are no rule tests), 1 a case fails, \
+    2 input error (missing folder, unreadable configuration or chart, a rule set that does not \
+    load, a rule test file that does not parse).";
+
+/// Arguments of `stockpost rules test`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RulesTestArgs {
+    /// Folder holding the rule files (`*.rhai`); the tests are its `tests/*.toml`.
+    #[arg(default_value = "rules")]
+    pub dir: PathBuf,
+    /// Company configuration folder (also holds the chart of accounts, `accounts.toml`).
+    #[arg(long, default_value = "config")]
+    pub config: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Table)]
+    pub format: CheckFormat,
+}
+
+/// Runs `rules test`, printing the report to stdout and input problems to stderr.
+#[cfg_attr(test, allow(dead_code))]
+pub fn run_tests(args: &RulesTestArgs) -> ExitCode {
+    let (config, chart) = match load_company(&args.dir, &args.config) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    let stdout = std::io::stdout();
+    test_and_print(args, &config, &chart, &mut stdout.lock())
+}
+
+/// The part of [`run_tests`] after loading the configuration: load the rule set and the tests,
+/// run them and print the report to `out`.
+#[cfg_attr(test, allow(dead_code))]
+pub fn test_and_print(
+    args: &RulesTestArgs,
+    config: &CompanyConfig,
+    chart: &ChartOfAccounts,
+    out: &mut dyn Write,
+) -> ExitCode {
+    let rules = match RuleSet::load(&args.dir, config, chart) {
+        Ok(rules) => rules,
+        Err(errors) => {
+            eprint!("{errors}");
+            eprintln!("error: the rule set does not load; `stockpost rules check` shows why");
+            return ExitCode::from(2);
+        }
+    };
+    let tests_dir = args.dir.join(RULE_TESTS_DIR);
+    let files = match read_rule_tests(&tests_dir) {
+        Ok(files) => files,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    if files.is_empty() {
+        eprintln!("note: no rule tests (*.toml) in {}", tests_dir.display());
+    }
+    let report = run_rule_tests(&files, &rules);
+    let text = match args.format {
+        CheckFormat::Table => rule_tests::render_table(&report),
+        CheckFormat::Json => rule_tests::render_json(&report),
+    };
+    if let Err(error) = out.write_all(text.as_bytes()) {
+        eprintln!("error: cannot write the report: {error}");
+        return ExitCode::from(2);
+    }
+    if report.all_passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }

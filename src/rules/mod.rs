@@ -13,14 +13,18 @@
 //! - [`key`], [`role`]: what a rule is asked and what it answers.
 //! - [`diagnostics`]: [`RuleError`] with rustc-style rendering.
 //! - [`check`]: the `stockpost rules check` report.
+//! - [`rule_tests`]: `rules/tests/*.toml` cases and `stockpost rules test`.
+//! - [`diff`]: which keys a new rule generation maps to different accounts.
 
 pub mod check;
 pub mod diagnostics;
+pub mod diff;
 pub mod engine;
 pub mod key;
 pub mod loader;
 pub mod posting;
 pub mod role;
+pub mod rule_tests;
 pub mod ruleset;
 pub mod trigger;
 
