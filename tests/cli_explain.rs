@@ -113,6 +113,9 @@ fn company(name: &str) -> PathBuf {
         fs::create_dir_all(dir.join(folder)).unwrap();
         for entry in fs::read_dir(root.join(folder)).unwrap() {
             let path = entry.unwrap().path();
+            if !path.is_file() {
+                continue; // rules/tests/ holds the rule tests, not rule files
+            }
             fs::copy(&path, dir.join(folder).join(path.file_name().unwrap())).unwrap();
         }
     }

@@ -61,6 +61,9 @@ pub struct CompanyStatus {
     pub batches_replayed_on_open: u64,
     /// Why the snapshot was not used, when there is one that was not.
     pub snapshot_note: Option<String>,
+    /// Set when the folder's rules or configuration do not load (the books are read under the
+    /// last stored batch's).
+    pub definition_note: Option<String>,
     /// The status file of `stockpost watch`, when one ran on this company.
     pub watch: Option<WatchSection>,
 }
@@ -144,6 +147,7 @@ fn company_status(session: &StoredCompany) -> CompanyStatus {
         snapshot_batch,
         batches_replayed_on_open: replayed,
         snapshot_note: session.snapshot_note().map(str::to_string),
+        definition_note: session.definition_note().map(str::to_string),
         watch: WatchStatus::read(session.folder()).map(|status| WatchSection {
             running: status.process_alive(),
             status,
@@ -212,6 +216,9 @@ fn render_text(status: &CompanyStatus) -> String {
     };
     if let Some(note) = &status.snapshot_note {
         out += &format!("{note}\n");
+    }
+    if let Some(note) = &status.definition_note {
+        out += &format!("note: {note}\n");
     }
     if let Some(watch) = &status.watch {
         out += &watch_text(watch);

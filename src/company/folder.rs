@@ -21,6 +21,12 @@ pub struct ChartPack {
     pub description: &'static str,
 }
 
+/// The example company's rule tests (`rules/tests/`), run before every reload by `watch`.
+const EXAMPLE_RULE_TESTS: (&str, &str) = (
+    "rules/tests/example.toml",
+    include_str!("../../rules/tests/example.toml"),
+);
+
 /// The packs `stockpost init --chart` knows.
 pub const CHART_PACKS: &[ChartPack] = &[ChartPack {
     name: "ch-kmu",
@@ -53,13 +59,14 @@ pub fn init_company(dir: &Path, chart: &str) -> Result<(), CompanyError> {
     let io = |what: &Path, error: std::io::Error| {
         CompanyError::input(format!("cannot write {}: {error}", what.display()))
     };
-    for sub in ["config", "rules", "inbox"] {
+    for sub in ["config", "rules", "rules/tests", "inbox"] {
         let path = dir.join(sub);
         std::fs::create_dir_all(&path).map_err(|error| io(&path, error))?;
     }
     let mut files: Vec<(&str, &str)> = EXAMPLE_CONFIG_FILES.to_vec();
     files.push(EXAMPLE_CHART_FILE);
     files.extend_from_slice(EXAMPLE_RULE_FILES);
+    files.push(EXAMPLE_RULE_TESTS);
     for (name, text) in files {
         let path = dir.join(name);
         std::fs::write(&path, text).map_err(|error| io(&path, error))?;

@@ -25,9 +25,9 @@ use crate::store::{
 };
 
 use super::command::{run_command, run_command_on_lines, CommandOutcome};
-use super::folder::{parse_journal_file, ParsedJournal};
 use super::definition::{database_path, CompanyDefinition, LoadedCompany};
 use super::error::CompanyError;
+use super::folder::{parse_journal_file, ParsedJournal};
 use super::progress::Progress;
 use super::snapshot_file::{self, RestoredBooks, SnapshotPolicy};
 
@@ -74,6 +74,8 @@ pub struct StoredCompany {
     snapshot_policy: SnapshotPolicy,
     /// Why the snapshot was not used, or could not be written.
     snapshot_note: Option<String>,
+    /// Why the company runs under the last stored definition instead of the folder's.
+    definition_note: Option<String>,
     read_only: bool,
 }
 
@@ -133,16 +135,26 @@ impl StoredCompany {
         };
         let store = SqliteStore::open_with(&path, options).map_err(CompanyError::store)?;
         let head = store.head().map_err(CompanyError::store)?;
+        let mut definition_note = None;
         let (definition, company) = match running {
             Some(running) => running,
-            None => {
-                let definition =
-                    CompanyDefinition::read(folder).map_err(CompanyError::definition)?;
-                let company =
-                    LoadedCompany::build(&definition.config, &definition.rules, Some(folder))
-                        .map_err(CompanyError::definition)?;
-                (definition, company)
-            }
+            None => match load_current(folder) {
+                Ok(current) => current,
+                // A command that only reads can still show the books while the folder's
+                // files are broken (a consultant mid-edit, a watcher that rejected them).
+                Err(error) if mode.read_only && head.last_batch.is_some() => {
+                    let last = head.last_batch.as_ref().expect("checked");
+                    definition_note = Some(format!(
+                        "the folder's rules or configuration do not load, so the books are \
+                         read under those of batch {}: {}",
+                        last.batch_id,
+                        error.message.lines().next().unwrap_or("")
+                    ));
+                    StoredCompanies::new(&store)
+                        .definition(&last.config_hash, &last.rule_set_hash)?
+                }
+                Err(error) => return Err(error),
+            },
         };
         let (restored, snapshot_note) = if mode.without_snapshot {
             (None, None)
@@ -171,6 +183,7 @@ impl StoredCompany {
                 SnapshotPolicy::default()
             },
             snapshot_note,
+            definition_note,
             read_only: mode.read_only,
         };
         session.restore(restored, progress)?;
@@ -312,10 +325,9 @@ impl StoredCompany {
         {
             let why = match &posted.collision {
                 JournalCollision::SameContent => "the same content".to_string(),
-                JournalCollision::SameDocument(document) => format!(
-                    "document {} ({})",
-                    document.document_no, document.line_type
-                ),
+                JournalCollision::SameDocument(document) => {
+                    format!("document {} ({})", document.document_no, document.line_type)
+                }
             };
             return Err(CompanyError::duplicate(format!(
                 "journal {} was already posted: {why} was posted by {} in batch {} on {}",
@@ -436,6 +448,12 @@ impl StoredCompany {
     /// The store marks of the books when the last snapshot was taken.
     pub fn snapshot_marks(&self) -> StoreMarks {
         self.snapshot_marks
+    }
+
+    /// Set when the folder's rules or configuration do not load and a read-only session uses
+    /// those of the last stored batch instead.
+    pub fn definition_note(&self) -> Option<&str> {
+        self.definition_note.as_deref()
     }
 
     /// Why the snapshot was not used when opening, or could not be written after a batch.
@@ -588,6 +606,24 @@ impl<'a> StoredCompanies<'a> {
         })
     }
 
+    /// The definition and company a stored batch ran under.
+    pub(crate) fn definition(
+        &mut self,
+        config_hash: &str,
+        rule_set_hash: &str,
+    ) -> Result<(CompanyDefinition, LoadedCompany), CompanyError> {
+        let config = self.source(config_hash, "configuration", true)?;
+        let rules = self.source(rule_set_hash, "rule set", false)?;
+        let company = LoadedCompany::build(&config, &rules, None).map_err(|error| {
+            CompanyError::diverged(format!(
+                "the stored configuration {config_hash} with rule set {rule_set_hash} no longer \
+                 loads: {}",
+                error.message
+            ))
+        })?;
+        Ok((CompanyDefinition { config, rules }, company))
+    }
+
     fn source(
         &self,
         hash: &str,
@@ -604,6 +640,14 @@ impl<'a> StoredCompanies<'a> {
             CompanyError::diverged(format!("the store lacks the {what} {hash} a batch names"))
         })
     }
+}
+
+/// The folder's definition as it is now, loaded.
+fn load_current(folder: &Path) -> Result<(CompanyDefinition, LoadedCompany), CompanyError> {
+    let definition = CompanyDefinition::read(folder).map_err(CompanyError::definition)?;
+    let company = LoadedCompany::build(&definition.config, &definition.rules, Some(folder))
+        .map_err(CompanyError::definition)?;
+    Ok((definition, company))
 }
 
 /// The current time in UTC as RFC 3339, to the second.

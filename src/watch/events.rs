@@ -112,9 +112,7 @@ impl WatchEvent {
                 if *reconciled {
                     "reconciliation: reconciled".to_string()
                 } else {
-                    format!(
-                        "reconciliation: {differing_cells} cells differ by {total_difference}"
-                    )
+                    format!("reconciliation: {differing_cells} cells differ by {total_difference}")
                 }
             }
             WatchEvent::Stopped { reason } => format!("stopped: {reason}"),

@@ -25,9 +25,7 @@ use notify::RecursiveMode;
 use notify_debouncer_full::{new_debouncer, DebounceEventResult};
 
 use crate::company::folder::journal_text;
-use crate::company::{
-    CompanyError, CompanyErrorKind, OpenMode, Progress, Quiet, StoredCompany,
-};
+use crate::company::{CompanyError, CompanyErrorKind, OpenMode, Progress, Quiet, StoredCompany};
 use crate::rules::diff::{mapping_changes, MappingChange};
 use crate::store::{JournalText, ReconciliationSummary, StoreMarks};
 
@@ -82,13 +80,12 @@ pub fn watch(
     events: EventSink,
     stop: Arc<AtomicBool>,
 ) -> Result<WatchSummary, CompanyError> {
+    // Notify reports absolute paths: compare them with an absolute folder.
+    let folder = &std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
     let session = StoredCompany::open(folder, OpenMode::default(), &Quiet)?;
     let inbox_folder = folder.join("inbox");
     std::fs::create_dir_all(&inbox_folder).map_err(|error| {
-        CompanyError::input(format!(
-            "cannot create {}: {error}",
-            inbox_folder.display()
-        ))
+        CompanyError::input(format!("cannot create {}: {error}", inbox_folder.display()))
     })?;
     let (sender, receiver) = mpsc::channel::<Message>();
     let _debouncer = start_notify(folder, options.debounce, sender.clone())?;
@@ -104,7 +101,10 @@ pub fn watch(
         match receiver.recv_timeout(options.poll) {
             Ok(Message::Files(Ok(batch))) => {
                 let paths = batch.iter().flat_map(|event| event.paths.iter());
-                if paths.into_iter().any(|path| watcher.is_definition_file(path)) {
+                if paths
+                    .into_iter()
+                    .any(|path| watcher.is_definition_file(path))
+                {
                     let _ = requests.send(LoadRequest {
                         current: watcher.running_hashes(),
                         noticed: Instant::now(),
@@ -140,8 +140,13 @@ fn start_notify(
     folder: &Path,
     debounce: Duration,
     sender: Sender<Message>,
-) -> Result<notify_debouncer_full::Debouncer<notify::RecommendedWatcher, notify_debouncer_full::RecommendedCache>, CompanyError>
-{
+) -> Result<
+    notify_debouncer_full::Debouncer<
+        notify::RecommendedWatcher,
+        notify_debouncer_full::RecommendedCache,
+    >,
+    CompanyError,
+> {
     let fail = |error: notify::Error| {
         CompanyError::input(format!("cannot watch {}: {error}", folder.display())).hint(
             "on Linux, raise fs.inotify.max_user_watches if the limit is reached; network \
@@ -282,7 +287,8 @@ impl Watcher {
             company,
             noticed,
         } = *ready;
-        let (config_hash, rule_set_hash) = (company.config_hash.clone(), company.rule_set_hash.clone());
+        let (config_hash, rule_set_hash) =
+            (company.config_hash.clone(), company.rule_set_hash.clone());
         match self.session_mut().swap_company(definition, company) {
             Ok(previous) => {
                 let changes = mapping_changes(&previous.rules, &self.session().company().rules);
@@ -335,7 +341,14 @@ impl Watcher {
         match self.session_mut().post_journal(&journal, None) {
             Ok(committed) => {
                 let after = self.session().marks();
-                let receipt = receipt(self.session(), &journal, committed.batch_id, &before, &after, &committed.reconciliation);
+                let receipt = receipt(
+                    self.session(),
+                    &journal,
+                    committed.batch_id,
+                    &before,
+                    &after,
+                    &committed.reconciliation,
+                );
                 self.file(path, "done", "receipt.json", &receipt);
                 self.summary.batches_posted += 1;
                 self.status.batches_posted += 1;
@@ -358,7 +371,9 @@ impl Watcher {
                 self.reopen();
                 std::thread::sleep(Duration::from_millis(500));
             }
-            Err(error) if error.kind == CompanyErrorKind::Duplicate && self.already_mine(&journal) => {
+            Err(error)
+                if error.kind == CompanyErrorKind::Duplicate && self.already_mine(&journal) =>
+            {
                 // Posted before the watcher stopped, but not moved: file it away now.
                 let report = serde_json::json!({
                     "journal": name,
@@ -515,7 +530,9 @@ fn error_report(error: &CompanyError) -> String {
 }
 
 fn now_rfc3339() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+    chrono::Utc::now()
+        .format("%Y-%m-%dT%H:%M:%S%.3fZ")
+        .to_string()
 }
 
 /// Progress of nothing: the watcher reports through events.

@@ -21,7 +21,9 @@ pub struct ReadyCompany {
 /// What the loader thread tells the watcher.
 pub enum LoadOutcome {
     Ready(Box<ReadyCompany>),
-    Rejected { error: String },
+    Rejected {
+        error: String,
+    },
     /// The files' contents are those already running (an editor touched them).
     Unchanged,
 }
@@ -40,11 +42,14 @@ pub fn load_candidate(
             }
         }
     };
-    if (definition.config.hash.clone(), definition.rules.hash.clone()) == *current {
+    if (
+        definition.config.hash.clone(),
+        definition.rules.hash.clone(),
+    ) == *current
+    {
         return LoadOutcome::Unchanged;
     }
-    let company = match LoadedCompany::build(&definition.config, &definition.rules, Some(folder))
-    {
+    let company = match LoadedCompany::build(&definition.config, &definition.rules, Some(folder)) {
         Ok(company) => company,
         Err(error) => {
             return LoadOutcome::Rejected {
@@ -74,12 +79,24 @@ pub fn loader_thread(
     requests: Receiver<LoadRequest>,
     outcomes: Sender<super::Message>,
 ) {
+    // The hashes of the last definition rejected: the same files are not reported twice.
+    let mut last_rejected: Option<(String, String)> = None;
     while let Ok(mut request) = requests.recv() {
         // Changes that queued up while loading: only the latest matters.
         while let Ok(later) = requests.try_recv() {
             request = later;
         }
+        let hashes = CompanyDefinition::read(&folder)
+            .ok()
+            .map(|definition| (definition.config.hash, definition.rules.hash));
+        if hashes.is_some() && hashes == last_rejected {
+            continue;
+        }
         let outcome = load_candidate(&folder, &request.current, request.noticed);
+        last_rejected = match &outcome {
+            LoadOutcome::Rejected { .. } => hashes,
+            _ => None,
+        };
         if outcomes.send(super::Message::Loaded(outcome)).is_err() {
             return;
         }
