@@ -436,12 +436,21 @@ fn env_number(name: &str) -> Option<u64> {
     Some(parsed.unwrap_or_else(|_| panic!("{name}={value} is not a number")))
 }
 
-/// One round: spawn the post of a new journal, kill it after `delay`, check the store. An
+/// When a round kills the post.
+#[derive(Debug, Clone, Copy)]
+enum KillPoint {
+    /// This long after it started.
+    After(Duration),
+    /// This long after it started writing the WAL.
+    IntoTheWrite(Duration),
+}
+
+/// One round: spawn the post of a new journal, kill it at `kill_point`, check the store. An
 /// absent journal is left absent: the next round posts a new one onto the same known state.
 fn crash_round(
     company: &mut Company,
     round: usize,
-    delay: Duration,
+    kill_point: KillPoint,
     verify_anyway: bool,
     tally: &mut Tally,
 ) -> Result<Outcome, String> {
@@ -451,7 +460,21 @@ fn crash_round(
         .post_command(&journal)
         .spawn()
         .expect("the stockpost binary starts");
-    std::thread::sleep(delay);
+    match kill_point {
+        KillPoint::After(delay) => std::thread::sleep(delay),
+        KillPoint::IntoTheWrite(delay) => {
+            // Wait until the post starts writing the WAL (its write transaction), then kill
+            // `delay` later: inside the transaction, at its commit, or just after.
+            let give_up = Instant::now() + company.scale() * 3;
+            while company.wal_mark() == wal_before
+                && Instant::now() < give_up
+                && child.try_wait().expect("child status").is_none()
+            {
+                std::thread::sleep(Duration::from_micros(200));
+            }
+            std::thread::sleep(delay);
+        }
+    }
     let finished = child.try_wait().expect("child status");
     let wrote = company.wal_mark() != wal_before;
     if finished.is_none() {
@@ -519,15 +542,24 @@ fn a_killed_post_leaves_the_journal_wholly_in_the_store_or_not_at_all() {
         }
         let current = company.as_mut().expect("a company");
         let scale = current.scale();
-        let delay = Duration::from_micros(rng.scaled(scale.as_micros() as u64 * 6 / 5));
+        // Every other round aims at the write transaction, which is a small part of a post.
+        let kill_point = if round % 2 == 0 {
+            KillPoint::IntoTheWrite(Duration::from_micros(rng.up_to(40_000)))
+        } else {
+            KillPoint::After(Duration::from_micros(
+                rng.scaled(scale.as_micros() as u64 * 6 / 5),
+            ))
+        };
+        let delay = match kill_point {
+            KillPoint::After(delay) | KillPoint::IntoTheWrite(delay) => delay,
+        };
         let verify_anyway = round % 3 == 0 || last_of_company;
-        match crash_round(current, round, delay, verify_anyway, &mut tally) {
+        match crash_round(current, round, kill_point, verify_anyway, &mut tally) {
             Ok(outcome) => {
                 println!(
-                    "round {round:3} (company {companies}): T {:.3} s, kill after {:.3} s: \
+                    "round {round:3} (company {companies}): T {:.3} s, kill {kill_point:?}: \
                      {outcome:?}",
                     scale.as_secs_f64(),
-                    delay.as_secs_f64()
                 );
                 tally.count(outcome);
             }
