@@ -42,30 +42,9 @@ const CASE_KEYS: &[&str] = &[
 ];
 
 /// A problem in a rule test file: where it is (`file`, 1-based `line`, `key`) and what is wrong.
-/// `line` is 0 for a problem with the whole file (unreadable); `key` is empty when no single
-/// key is at fault (a TOML syntax error).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RuleTestError {
-    pub file: String,
-    pub line: usize,
-    pub key: String,
-    pub message: String,
-}
-
-impl fmt::Display for RuleTestError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
-        if self.line > 0 {
-            write!(f, ":{}", self.line)?;
-        }
-        if !self.key.is_empty() {
-            write!(f, ": key `{}`", self.key)?;
-        }
-        write!(f, ": {}", self.message)
-    }
-}
-
-impl std::error::Error for RuleTestError {}
+/// A rule test file's error: file, line (0 for the whole file), key (empty for a TOML syntax
+/// error) and message, shown as the configuration's errors are.
+pub type RuleTestError = crate::config::ConfigError;
 
 /// One rule test file, parsed.
 #[derive(Debug, Clone)]
