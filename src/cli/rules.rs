@@ -20,10 +20,10 @@ use stockpost::rules::{RuleErrorKind, RuleSet};
 /// The chart of accounts is this file inside the configuration folder.
 pub const CHART_FILE: &str = "accounts.toml";
 
-/// Arguments of `stockpost rules check`.
+/// Arguments of `stockpost rules check` and `stockpost rules test`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct RulesCheckArgs {
-    /// Folder holding the rule files (`*.rhai`).
+    /// Folder holding the rule files (`*.rhai`; `rules test` runs its `tests/*.toml`).
     #[arg(default_value = "rules")]
     pub dir: PathBuf,
     /// Company configuration folder (also holds the chart of accounts, `accounts.toml`).
@@ -139,19 +139,8 @@ pub const TEST_LONG_ABOUT: &str =
     2 input error (missing folder, unreadable configuration or chart, a rule set that does not \
     load, a rule test file that does not parse).";
 
-/// Arguments of `stockpost rules test`.
-#[derive(Debug, Clone, clap::Args)]
-pub struct RulesTestArgs {
-    /// Folder holding the rule files (`*.rhai`); the tests are its `tests/*.toml`.
-    #[arg(default_value = "rules")]
-    pub dir: PathBuf,
-    /// Company configuration folder (also holds the chart of accounts, `accounts.toml`).
-    #[arg(long, default_value = "config")]
-    pub config: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = CheckFormat::Table)]
-    pub format: CheckFormat,
-}
+/// Arguments of `stockpost rules test`: those of `rules check` (the tests are `DIR/tests/*.toml`).
+pub type RulesTestArgs = RulesCheckArgs;
 
 /// Runs `rules test`, printing the report to stdout and input problems to stderr.
 #[cfg_attr(test, allow(dead_code))]
