@@ -123,10 +123,16 @@ pub fn watch(
         // Between batches: the only place a new rule set is swapped in.
         watcher.swap_pending();
         for path in watcher.inbox.ready(Instant::now()) {
-            if stop.load(Ordering::SeqCst) {
+            if stop.load(Ordering::SeqCst) || watcher.fatal.is_some() {
                 break;
             }
             watcher.post_inbox_file(&path);
+        }
+        if let Some(error) = watcher.fatal.take() {
+            watcher.status.state = "failed".to_string();
+            watcher.status.updated_at = now_rfc3339();
+            let _ = watcher.status.write(&watcher.folder);
+            return Err(error.hint("the watcher stopped: the company could not be reopened"));
         }
         watcher.update_status();
     }
@@ -180,6 +186,8 @@ struct Watcher {
     pending: Option<Box<ReadyCompany>>,
     reconciliation: Option<ReconciliationSummary>,
     summary: WatchSummary,
+    /// Set when the company could not be reopened after a failed batch.
+    fatal: Option<CompanyError>,
 }
 
 impl Watcher {
@@ -208,6 +216,7 @@ impl Watcher {
             pending: None,
             reconciliation: None,
             summary: WatchSummary::default(),
+            fatal: None,
         }
     }
 
@@ -406,11 +415,8 @@ impl Watcher {
         };
         match session.reopen(&Quiet) {
             Ok(session) => self.session = Some(session),
-            Err(error) => {
-                eprintln!("watch: cannot reopen the company: {}", error.message);
-                // Without books the watcher cannot go on.
-                std::process::exit(i32::from(error.exit_status()));
-            }
+            // Without books the watcher cannot go on: the main loop stops with this error.
+            Err(error) => self.fatal = Some(error),
         }
     }
 
