@@ -122,7 +122,14 @@ pub fn post_to_store(
     let mut steps = Vec::new();
     let mut problems = Vec::new();
     let mut adjustment = None;
+    let notes = super::replay::Progress::for_stderr();
     for (index, journal) in journals.iter().enumerate() {
+        notes.note(&format!(
+            "posting {} ({} of {})",
+            journal.name,
+            index + 1,
+            journals.len()
+        ));
         let before = Counts::of(session.books());
         let posted = journal_text(&journal.name, journal.text.clone())
             .and_then(|text| session.post_journal(&text, options.work_date));
@@ -144,6 +151,7 @@ pub fn post_to_store(
         ));
     }
     if options.adjust {
+        notes.note("adjusting cost");
         let before = Counts::of(session.books());
         let committed = session.run(BatchCommand::AdjustCost {
             items: Vec::new(),
@@ -173,6 +181,7 @@ pub fn post_to_store(
         }
     }
     if let Some(mode) = &options.post_cost {
+        notes.note("posting inventory cost to the G/L");
         let before = Counts::of(session.books());
         let per_posting_group = match mode {
             CostPostingMode::PerEntry => None,
