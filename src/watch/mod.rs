@@ -100,7 +100,12 @@ pub fn watch(
     while !stop.load(Ordering::SeqCst) {
         match receiver.recv_timeout(options.poll) {
             Ok(Message::Files(Ok(batch))) => {
-                let paths = batch.iter().flat_map(|event| event.paths.iter());
+                // Opening or reading a file changes nothing; and the loader's own reads of
+                // rules/ would otherwise set off a reload every debounce window, forever.
+                let paths = batch
+                    .iter()
+                    .filter(|event| !event.kind.is_access())
+                    .flat_map(|event| event.paths.iter());
                 if paths
                     .into_iter()
                     .any(|path| watcher.is_definition_file(path))
