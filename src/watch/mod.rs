@@ -100,7 +100,12 @@ pub fn watch(
     while !stop.load(Ordering::SeqCst) {
         match receiver.recv_timeout(options.poll) {
             Ok(Message::Files(Ok(batch))) => {
-                let paths = batch.iter().flat_map(|event| event.paths.iter());
+                // Opening or reading a file changes nothing; and the loader's own reads of
+                // rules/ would otherwise set off a reload every debounce window, forever.
+                let paths = batch
+                    .iter()
+                    .filter(|event| !event.kind.is_access())
+                    .flat_map(|event| event.paths.iter());
                 if paths
                     .into_iter()
                     .any(|path| watcher.is_definition_file(path))
@@ -276,13 +281,24 @@ impl Watcher {
 
     fn loaded(&mut self, outcome: LoadOutcome) {
         match outcome {
+            // A second notification of a save already swapped in: the loader compared with
+            // the hashes running when the change was noticed, before that swap.
+            LoadOutcome::Ready(ready)
+                if (
+                    ready.company.config_hash.clone(),
+                    ready.company.rule_set_hash.clone(),
+                ) == self.running_hashes() =>
+            {
+                self.status.last_reload_error = None;
+            }
             LoadOutcome::Ready(ready) => self.pending = Some(ready),
             LoadOutcome::Rejected { error } => {
                 self.summary.reloads_rejected += 1;
                 self.status.last_reload_error = Some(error.clone());
                 self.emit(WatchEvent::ReloadRejected { error });
             }
-            LoadOutcome::Unchanged => {}
+            // The folder is the running set again (a broken save undone): nothing to report.
+            LoadOutcome::Unchanged => self.status.last_reload_error = None,
         }
     }
 
