@@ -713,3 +713,25 @@ fn sigint_while_idle_stops_cleanly() {
     assert_eq!(watch.events().last().map(kind), Some("stopped"));
     assert_eq!(status_file(&company)["state"], "stopped");
 }
+
+#[test]
+fn the_watcher_refuses_to_start_on_rules_whose_rule_tests_fail() {
+    let (_temp, company) = new_company();
+    let tests = company.join("rules/tests/example.toml");
+    let text = read(&tests);
+    assert!(text.contains("inventory = \"1205\""), "{text}");
+    std::fs::write(
+        &tests,
+        text.replacen("inventory = \"1205\"", "inventory = \"1299\"", 1),
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_stockpost"))
+        .args(["watch", "--company", company.to_str().unwrap()])
+        .output()
+        .expect("the stockpost binary runs");
+    assert_eq!(output.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(message.contains("1 of 9 rule tests fail"), "{message}");
+    assert!(message.contains("expected 1299, got 1205"), "{message}");
+    assert!(!company.join("watch-status.json").exists());
+}

@@ -83,17 +83,26 @@ pub fn watch(
     // Notify reports absolute paths: compare them with an absolute folder.
     let folder = &std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
     let session = StoredCompany::open(folder, OpenMode::default(), &Quiet)?;
+    // The rule set a watcher starts with passes the same checks as one it reloads.
+    rule_tests::run_for_reload(folder, session.company()).map_err(|error| {
+        CompanyError::input(error).hint("fix the rules or the rule tests, then start again")
+    })?;
     let inbox_folder = folder.join("inbox");
     std::fs::create_dir_all(&inbox_folder).map_err(|error| {
         CompanyError::input(format!("cannot create {}: {error}", inbox_folder.display()))
     })?;
     let (sender, receiver) = mpsc::channel::<Message>();
-    let _debouncer = start_notify(folder, options.debounce, sender.clone())?;
+    // notify only coalesces raw events; the loader waits for the folder to be quiet for the
+    // whole debounce window.
+    let coalesce = (options.debounce / 4).max(Duration::from_millis(20));
+    let _debouncer = start_notify(folder, coalesce, sender.clone())?;
     let (requests, request_receiver) = mpsc::channel::<LoadRequest>();
     let loader_folder = folder.to_path_buf();
     std::thread::Builder::new()
         .name("stockpost-rules-loader".to_string())
-        .spawn(move || reload::loader_thread(loader_folder, request_receiver, sender))
+        .spawn(move || {
+            reload::loader_thread(loader_folder, options.debounce, request_receiver, sender)
+        })
         .map_err(|error| CompanyError::internal(format!("cannot start the loader: {error}")))?;
     let mut watcher = Watcher::new(folder, session, options, events);
     watcher.started();

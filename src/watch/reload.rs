@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::company::{CompanyDefinition, LoadedCompany};
 
@@ -74,29 +74,46 @@ pub struct LoadRequest {
 }
 
 /// Runs the loader until its request channel closes or the watcher stops listening.
+///
+/// A change is loaded once the folder has been quiet for `quiet` (no further notification), so
+/// an editor's save of several files, spread over more than one notification, is one change.
+/// The files are compared with the last rule set this thread handed over (the watcher swaps it
+/// in as soon as it gets it), not only with the one running when the notification came: a save
+/// undone while the first was loading then loads the undo instead of leaving the first running.
 pub fn loader_thread(
     folder: PathBuf,
+    quiet: Duration,
     requests: Receiver<LoadRequest>,
     outcomes: Sender<super::Message>,
 ) {
     // The hashes of the last definition rejected: the same files are not reported twice.
     let mut last_rejected: Option<(String, String)> = None;
+    let mut last_handed: Option<(String, String)> = None;
     while let Ok(mut request) = requests.recv() {
-        // Changes that queued up while loading: only the latest matters.
-        while let Ok(later) = requests.try_recv() {
+        // Wait for the folder to be quiet; only the latest notification matters.
+        while let Ok(later) = requests.recv_timeout(quiet) {
             request = later;
         }
+        let noticed = Instant::now();
+        let baseline = last_handed.clone().unwrap_or(request.current.clone());
         let hashes = CompanyDefinition::read(&folder)
             .ok()
             .map(|definition| (definition.config.hash, definition.rules.hash));
         if hashes.is_some() && hashes == last_rejected {
             continue;
         }
-        let outcome = load_candidate(&folder, &request.current, request.noticed);
-        last_rejected = match &outcome {
-            LoadOutcome::Rejected { .. } => hashes,
-            _ => None,
-        };
+        let outcome = load_candidate(&folder, &baseline, noticed);
+        match &outcome {
+            LoadOutcome::Rejected { .. } => last_rejected = hashes,
+            LoadOutcome::Ready(ready) => {
+                last_rejected = None;
+                last_handed = Some((
+                    ready.company.config_hash.clone(),
+                    ready.company.rule_set_hash.clone(),
+                ));
+            }
+            LoadOutcome::Unchanged => last_rejected = None,
+        }
         if outcomes.send(super::Message::Loaded(outcome)).is_err() {
             return;
         }
