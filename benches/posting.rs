@@ -28,6 +28,8 @@ mod generate;
 mod gl_rules;
 #[path = "posting/memory.rs"]
 mod memory;
+#[path = "common/options.rs"]
+mod options;
 #[path = "posting/recon.rs"]
 mod recon;
 #[path = "posting/rng.rs"]
@@ -47,15 +49,10 @@ use stockpost::ledger::Ledger;
 use stockpost::posting::PostingContext;
 
 use generate::Journal;
+use options::thousands;
 
 /// The issue's throughput target for parsing plus posting, on one core.
 const TARGET_LINES_PER_SECOND: f64 = 500_000.0;
-
-/// Journal lines under `cargo bench`, the history the issue asks for.
-const BENCH_LINES: usize = 1_000_000;
-/// Journal lines when the binary runs without `--bench` (as `cargo test --all-targets` runs it):
-/// a quick smoke run that still checks the generator against the engine.
-const SMOKE_LINES: usize = 2_000;
 
 /// The phases a run can time, in the order they run.
 const PHASES: [&str; 9] = [
@@ -70,24 +67,12 @@ const PHASES: [&str; 9] = [
     "recon",
 ];
 
-struct Options {
-    lines: usize,
-    items: usize,
-    seed: u64,
-    batch_size: usize,
-    phases: Vec<String>,
-}
-
 fn main() -> ExitCode {
-    let options = match parse_options(std::env::args().skip(1)) {
+    let options = match options::parse_options(std::env::args().skip(1), &PHASES) {
         Ok(options) => options,
         Err(message) => {
             eprintln!("posting bench: {message}");
-            eprintln!(
-                "usage: cargo bench --bench posting -- [--lines N] [--items N] [--seed N] \
-                 [--batch-size N] [--phases {}]",
-                PHASES.join(",")
-            );
+            eprintln!("{}", options::usage("posting", &PHASES));
             return ExitCode::from(2);
         }
     };
@@ -100,61 +85,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn parse_options(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
-    let mut options = Options {
-        lines: SMOKE_LINES,
-        items: 1_000,
-        seed: 42,
-        batch_size: 1_000,
-        phases: PHASES.iter().map(|phase| phase.to_string()).collect(),
-    };
-    let mut lines_given = false;
-    while let Some(arg) = args.next() {
-        let mut value = || args.next().ok_or(format!("{arg} needs a value"));
-        match arg.as_str() {
-            // `cargo bench` passes `--bench` to every bench binary; only then is the default
-            // the full history (an explicit `--lines` wins, whatever its position).
-            "--bench" => {
-                if !lines_given {
-                    options.lines = BENCH_LINES;
-                }
-            }
-            "--lines" => {
-                options.lines = number(&arg, &value()?)?;
-                lines_given = true;
-            }
-            "--items" => options.items = number(&arg, &value()?)?,
-            "--seed" => options.seed = number(&arg, &value()?)? as u64,
-            "--batch-size" => options.batch_size = number(&arg, &value()?)?,
-            "--phases" => options.phases = phases(&value()?)?,
-            _ => return Err(format!("unknown argument {arg:?}")),
-        }
-    }
-    if options.items < 4 || options.batch_size == 0 {
-        return Err("--items must be at least 4 and --batch-size at least 1".to_string());
-    }
-    Ok(options)
-}
-
-fn number(arg: &str, value: &str) -> Result<usize, String> {
-    value
-        .replace('_', "")
-        .parse()
-        .map_err(|_| format!("{arg}: {value:?} is not a whole number"))
-}
-
-fn phases(value: &str) -> Result<Vec<String>, String> {
-    let chosen: Vec<String> = value.split(',').map(|p| p.trim().to_string()).collect();
-    match chosen.iter().find(|p| !PHASES.contains(&p.as_str())) {
-        Some(unknown) => Err(format!(
-            "unknown phase {unknown:?}; use {}",
-            PHASES.join(",")
-        )),
-        None => Ok(chosen),
-    }
-}
-
-fn run(options: &Options) -> Result<(), String> {
+fn run(options: &options::Options) -> Result<(), String> {
     let mut rng = rng::Rng::new(options.seed);
     let specs = company::item_specs(options.items, &mut rng);
     let config = company::company(&specs);
@@ -216,7 +147,12 @@ fn run(options: &Options) -> Result<(), String> {
     Ok(())
 }
 
-fn describe_journal(options: &Options, config: &CompanyConfig, journal: &Journal, took: Duration) {
+fn describe_journal(
+    options: &options::Options,
+    config: &CompanyConfig,
+    journal: &Journal,
+    took: Duration,
+) {
     let methods = [
         CostingMethod::Fifo,
         CostingMethod::Lifo,
@@ -437,17 +373,4 @@ fn seconds(duration: Duration) -> String {
 
 fn per_second(count: u64, duration: Duration) -> String {
     thousands((count as f64 / duration.as_secs_f64()) as u64)
-}
-
-/// 1234567 as "1,234,567".
-fn thousands(value: u64) -> String {
-    let digits = value.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
 }

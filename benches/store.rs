@@ -23,6 +23,8 @@ mod folder;
 mod generate;
 #[path = "posting/memory.rs"]
 mod memory;
+#[path = "common/options.rs"]
+mod options;
 #[path = "store/phases.rs"]
 mod phases;
 #[path = "posting/rng.rs"]
@@ -36,21 +38,8 @@ use std::time::Instant;
 use phases::Bench;
 use table::Table;
 
-/// Journal lines under `cargo bench`, the history the issue asks for.
-const BENCH_LINES: usize = 1_000_000;
-/// Journal lines when the binary runs without `--bench` (as `cargo test --all-targets` runs it).
-const SMOKE_LINES: usize = 2_000;
-
 /// The phases a run can time, in the order they run.
 const PHASES: [&str; 4] = ["in-memory", "batched", "one-batch", "open-and-post-one"];
-
-struct Options {
-    lines: usize,
-    items: usize,
-    seed: u64,
-    batch_size: usize,
-    phases: Vec<String>,
-}
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1).peekable();
@@ -64,15 +53,11 @@ fn main() -> ExitCode {
             }
         };
     }
-    let options = match parse_options(args) {
+    let options = match options::parse_options(args, &PHASES) {
         Ok(options) => options,
         Err(message) => {
             eprintln!("store bench: {message}");
-            eprintln!(
-                "usage: cargo bench --bench store -- [--lines N] [--items N] [--seed N] \
-                 [--batch-size N] [--phase {}]",
-                PHASES.join(",")
-            );
+            eprintln!("{}", options::usage("store", &PHASES));
             return ExitCode::from(2);
         }
     };
@@ -85,60 +70,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn parse_options(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
-    let mut options = Options {
-        lines: SMOKE_LINES,
-        items: 1_000,
-        seed: 42,
-        batch_size: 1_000,
-        phases: PHASES.iter().map(|phase| phase.to_string()).collect(),
-    };
-    let mut lines_given = false;
-    while let Some(arg) = args.next() {
-        let mut value = || args.next().ok_or(format!("{arg} needs a value"));
-        match arg.as_str() {
-            // `cargo bench` passes `--bench`; only then is the default the full history.
-            "--bench" => {
-                if !lines_given {
-                    options.lines = BENCH_LINES;
-                }
-            }
-            "--lines" => {
-                options.lines = number(&arg, &value()?)?;
-                lines_given = true;
-            }
-            "--items" => options.items = number(&arg, &value()?)?,
-            "--seed" => options.seed = number(&arg, &value()?)? as u64,
-            "--batch-size" => options.batch_size = number(&arg, &value()?)?,
-            "--phase" | "--phases" => options.phases = phases(&value()?)?,
-            _ => return Err(format!("unknown argument {arg:?}")),
-        }
-    }
-    if options.items < 4 || options.batch_size == 0 || options.lines == 0 {
-        return Err("--items must be at least 4, --batch-size and --lines at least 1".to_string());
-    }
-    Ok(options)
-}
-
-fn number(arg: &str, value: &str) -> Result<usize, String> {
-    value
-        .replace('_', "")
-        .parse()
-        .map_err(|_| format!("{arg}: {value:?} is not a whole number"))
-}
-
-fn phases(value: &str) -> Result<Vec<String>, String> {
-    let chosen: Vec<String> = value.split(',').map(|p| p.trim().to_string()).collect();
-    match chosen.iter().find(|p| !PHASES.contains(&p.as_str())) {
-        Some(unknown) => Err(format!(
-            "unknown phase {unknown:?}; use {}",
-            PHASES.join(",")
-        )),
-        None => Ok(chosen),
-    }
-}
-
-fn run(options: &Options) -> Result<(), String> {
+fn run(options: &options::Options) -> Result<(), String> {
     let mut rng = rng::Rng::new(options.seed);
     let specs = company::item_specs(options.items, &mut rng);
     let config = company::company(&specs);
