@@ -28,10 +28,17 @@
 //! must be 0 and the journal present); rounds go on until the asked number of kills hit a
 //! running process.
 //!
-//! Opening a company replays every stored batch (there is no snapshot yet), about 0.25 s per
-//! 5,000-line batch in a debug build, so a company that keeps growing makes every round slower.
-//! A new company is therefore created every [`ROUNDS_PER_COMPANY`] rounds (the reduced run
-//! stays in one company).
+//! Opening a company restores its books from the snapshot, when one has been written (after the
+//! stored history grew by a quarter, see `SnapshotPolicy`), and replays the batches stored after
+//! it: about 0.25 s per 5,000-line batch in a debug build, so a company that keeps growing makes
+//! every round slower. A new company is therefore created every [`ROUNDS_PER_COMPANY`] rounds
+//! (the reduced run stays in one company).
+//!
+//! Every other round aims at the write transaction, which lasts some tens of milliseconds of a
+//! post of about a second: the test waits until the post starts writing the WAL and kills it 0 to
+//! 40 ms later (inside the transaction, at its commit, or just after). The other rounds kill after
+//! a delay drawn from 0 to 1.2 times an uninterrupted post, so they fall while the company opens,
+//! while the journal is posted in memory, or after the commit.
 //!
 //! The delays come from a xorshift generator; its seed is printed and can be set with
 //! `STOCKPOST_CRASH_SEED` (decimal or 0x-hex) to replay the same kill delays (the kill points
@@ -42,8 +49,9 @@
 //!
 //! - `cargo test --test store_crash`: the reduced form run in CI, [`REDUCED_KILLS`] kills.
 //! - `STOCKPOST_CRASH_KILLS=120 cargo test --test store_crash -- --nocapture`: the full form,
-//!   120 kills, 6 to 7 minutes in a debug build on two cores; with at least 100 kills the test also requires that both outcomes (absent and
-//!   present) occurred, so that the kill points covered both sides of the commit.
+//!   120 kills, 6 to 9 minutes in a debug build on two cores; with at least 100 kills the
+//!   test also requires that both outcomes (absent and present) occurred, so that the kill
+//!   points covered both sides of the commit.
 //! - `STOCKPOST_CRASH_SEED=0x1234 ...` replays the delays of a reported run.
 
 use std::path::{Path, PathBuf};
