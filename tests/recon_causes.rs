@@ -359,7 +359,65 @@ fn an_account_shared_by_two_roles_counts_under_both_and_is_explained() {
         explanations(&report, &interim),
         [explained(posted_as_inventory, "10", vec![GlEntry(5)])]
     );
+    // Each role's own G/L entries agree with its sub-ledger: the books reconcile, though no
+    // cell's difference is zero (spec §8.3 expects zeros only with dedicated accounts).
+    assert!(report.is_explained() && report.is_reconciled());
+    assert!(!report.every_difference_is_zero());
+    assert_eq!(
+        ReconciliationState::from_books(&books, &SharedInventory).differences(),
+        []
+    );
+}
+
+#[test]
+fn a_shared_account_does_not_hide_a_real_difference() {
+    // Automatic cost posting off: the invoice's value entry waits in the queue, so the shared
+    // account 1300 holds the receipt's interim +20 and nothing of the invoice.
+    let mut books = books(false, true);
+    post_with(
+        &mut books,
+        &SharedInventory,
+        vec![receipt("2020-01-01", "FIFO", "2", "10")],
+    );
+    let posted = books.post_inventory_cost_to_gl(CostPostingMode::PerEntry, &SharedInventory);
+    assert!(posted.skipped.is_empty());
+    post_with(
+        &mut books,
+        &SharedInventory,
+        vec![receipt_invoice("2020-01-05", 1, "1", "10")],
+    );
+    let report = report(&books, &SharedInventory, &ReportFilter::default());
     assert!(report.is_explained() && !report.is_reconciled());
+    let inventory = report
+        .cell(&key_on(AccountRole::Inventory, Some("1300")))
+        .expect("an inventory cell");
+    // Sub-ledger +10 (the invoiced unit), G/L +20 (all posted as interim): the +20 is the
+    // shared part, the −10 not yet posted is the real difference.
+    assert_eq!(inventory.difference_beyond_shared_account(), d("-10"));
+    let differences = ReconciliationState::from_books(&books, &SharedInventory).differences();
+    let by_role: Vec<(AccountRole, Option<&str>, Decimal)> = differences
+        .iter()
+        .map(|(key, amount)| (key.role, key.account_no.as_deref(), *amount))
+        .collect();
+    // The invoice's value entry waits in the queue: actual cost +10 on inventory and direct cost
+    // applied, the reversal of expected cost −10 on the interim accounts.
+    assert_eq!(
+        by_role,
+        [
+            (AccountRole::Inventory, Some("1300"), d("-10")),
+            (AccountRole::InventoryInterim, Some("1300"), d("10")),
+            (
+                AccountRole::InvtAccrualInterim,
+                Some("invt_accrual_interim"),
+                d("-10")
+            ),
+            (
+                AccountRole::DirectCostApplied,
+                Some("direct_cost_applied"),
+                d("10")
+            ),
+        ]
+    );
 }
 
 /// The rules after a change: Inventory now goes to `inventory-new`.

@@ -219,16 +219,22 @@ fn step_check(step: &str, report: &ReconciliationReport) -> StepCheck {
     let differences = report
         .roles
         .iter()
-        .filter(|total| {
-            report
-                .cells
-                .iter()
-                .any(|cell| cell.key.role == total.role && !cell.difference.is_zero())
-        })
-        .map(|total| RoleDifference {
-            role: total.role.name().to_string(),
-            difference: total.difference,
-            unexplained: total.unexplained,
+        .filter_map(|total| {
+            let of_role = || {
+                report
+                    .cells
+                    .iter()
+                    .filter(|cell| cell.key.role == total.role)
+            };
+            let difference: rust_decimal::Decimal = of_role()
+                .map(|cell| cell.difference_beyond_shared_account())
+                .sum();
+            let differs = of_role().any(|cell| !cell.difference_beyond_shared_account().is_zero());
+            differs.then(|| RoleDifference {
+                role: total.role.name().to_string(),
+                difference,
+                unexplained: total.unexplained,
+            })
         })
         .collect();
     StepCheck {
