@@ -32,12 +32,15 @@ pub const LOCATIONS_FILE: &str = "locations.toml";
 pub const EXAMPLE_CONFIG_FILES: &[(&str, &str)] = &[
     (
         "config/company.toml",
-        include_str!("../../config/company.toml"),
+        include_str!("../../config/ch-kmu/company.toml"),
     ),
-    ("config/items.toml", include_str!("../../config/items.toml")),
+    (
+        "config/items.toml",
+        include_str!("../../config/ch-kmu/items.toml"),
+    ),
     (
         "config/locations.toml",
-        include_str!("../../config/locations.toml"),
+        include_str!("../../config/ch-kmu/locations.toml"),
     ),
 ];
 
