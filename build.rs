@@ -57,8 +57,13 @@ fn find_packs(root: &Path) -> Result<Vec<Pack>, String> {
     let config_names = pack_folders(root, "config")?;
     let rule_names = pack_folders(root, "rules")?;
     if let Some(orphan) = rule_names.iter().find(|name| !config_names.contains(name)) {
+        let moved = if orphan == "tests" {
+            " (rule tests live in rules/<pack>/tests/ now; move rules/tests/ there)"
+        } else {
+            ""
+        };
         return Err(format!(
-            "rules/{orphan}/ has no config/{orphan}/: a pack is the pair of both folders"
+            "rules/{orphan}/ has no config/{orphan}/: a pack is the pair of both folders{moved}"
         ));
     }
     let mut packs = Vec::new();
@@ -165,8 +170,8 @@ fn read_pack(root: &Path, name: &str) -> Result<Pack, String> {
         .map_err(|error| format!("cannot read {config_top}/company.toml: {error}"))?;
     let description = description(&text).ok_or_else(|| {
         format!(
-            "{config_top}/company.toml must start with a comment line `# ...`: the pack's \
-             one-line description, shown by `stockpost init --list-charts`"
+            "{config_top}/company.toml must start with a comment `# ...`: its first paragraph \
+             is the pack's description, shown by `stockpost init --list-charts`"
         )
     })?;
     Ok(Pack {
@@ -198,11 +203,21 @@ fn collect_tree(
     Ok(())
 }
 
-/// The first line of `company.toml` when it is a comment: `# text` gives `text`.
+/// The description of a pack: the first paragraph of the comment that opens `company.toml`,
+/// its lines joined by spaces (`# Company setup of ...` up to the first `#` line with no text).
 fn description(company_toml: &str) -> Option<String> {
-    let first = company_toml.lines().next()?.trim();
-    let text = first.strip_prefix('#')?.trim();
-    (!text.is_empty()).then(|| text.to_string())
+    let mut words: Vec<&str> = Vec::new();
+    for line in company_toml.lines() {
+        let Some(comment) = line.trim().strip_prefix('#') else {
+            break;
+        };
+        let comment = comment.trim();
+        if comment.is_empty() {
+            break;
+        }
+        words.push(comment);
+    }
+    (!words.is_empty()).then(|| words.join(" "))
 }
 
 fn generate(packs: &[Pack]) -> String {

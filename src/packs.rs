@@ -26,7 +26,7 @@ pub struct PackFile {
 pub struct ChartPack {
     /// The pack's name, the name of its folders (`ch-kmu`).
     pub name: &'static str,
-    /// One line: the first comment line of the pack's `config/company.toml`.
+    /// The first paragraph of the comment that opens the pack's `config/company.toml`.
     pub description: &'static str,
     /// Every file, in path order: `config/*`, then `rules/**`.
     pub files: &'static [PackFile],
