@@ -1,9 +1,13 @@
 //! `stockpost reconcile` through the real binary: the line after each replay step, the shared
 //! pipeline's --post-cost, the drill-down into a cell, and the two meanings of exit status 2.
 
+mod pack_support;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+use pack_support::example_company_folder;
 
 use rust_decimal::Decimal;
 
@@ -52,9 +56,16 @@ fn company_without_automatic_cost_posting(name: &str) -> PathBuf {
     dir
 }
 
+/// `stockpost reconcile ARGS JOURNALS`; without `--company` in ARGS, on the example company's
+/// folder (the repository root is no company folder).
 fn reconcile(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_stockpost"))
-        .arg("reconcile")
+    let example = example_company_folder();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_stockpost"));
+    command.arg("reconcile");
+    if !args.contains(&"--company") {
+        command.arg("--company").arg(example.path());
+    }
+    command
         .args(args)
         .args(journal_paths())
         .current_dir(env!("CARGO_MANIFEST_DIR"))
