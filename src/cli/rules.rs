@@ -130,9 +130,11 @@ pub const TEST_LONG_ABOUT: &str =
     section \"Rule tests\".\n\n\
     Examples:\n  \
     stockpost rules test\n      \
-    rules/ with rules/tests/*.toml, configuration and chart from config/\n  \
+    in a company folder: rules/ with rules/tests/*.toml, configuration and chart from config/\n  \
     stockpost rules test acme/rules --config acme/config\n      \
     the rules of a company folder\n  \
+    stockpost rules test rules/fr-pcg --config config/fr-pcg\n      \
+    a localisation pack, from the root of the stockpost repository\n  \
     stockpost rules test --format json\n      \
     one JSON document: passed, failed and every case with its failures\n\n\
     Exit status: 0 every case passes (also when there are no rule tests), 1 a case fails, \
