@@ -278,3 +278,29 @@ fn list_charts_prints_every_pack_with_its_description() {
         assert_eq!(line.ends_with("(default)"), pack.name == DEFAULT_CHART_PACK);
     }
 }
+
+/// At the repository root the defaults `rules` and `config` name the pack folders, not a
+/// company: the check says so and shows how to name a pack.
+#[test]
+fn rules_check_at_the_repository_root_names_the_packs() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for command in ["check", "test"] {
+        let output = stockpost(root, &["rules", command]);
+        assert_eq!(output.status.code(), Some(2));
+        let stderr = text(&output.stderr);
+        assert!(
+            stderr.contains("config holds localisation packs ("),
+            "{stderr}"
+        );
+        for pack in CHART_PACKS {
+            assert!(stderr.contains(pack.name), "{stderr}");
+        }
+        let first = CHART_PACKS[0].name;
+        assert!(
+            stderr.contains(&format!(
+                "name one: `rules/{first} --config config/{first}`"
+            )),
+            "{stderr}"
+        );
+    }
+}
