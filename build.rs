@@ -82,9 +82,14 @@ fn find_packs(root: &Path) -> Result<Vec<Pack>, String> {
 }
 
 /// The names of the folders directly in `root/<top>/`, sorted; any file there is an error.
+/// A folder with no file at any depth is skipped: git does not keep one, so it is a leftover
+/// (of a `git mv`, say) and no pack.
 fn pack_folders(root: &Path, top: &str) -> Result<Vec<String>, String> {
     let mut names = Vec::new();
     for (name, path) in list(&root.join(top), top)? {
+        if path.is_dir() && !holds_a_file(&path) {
+            continue;
+        }
         if !path.is_dir() {
             return Err(format!(
                 "{top}/{name} belongs to no pack: {top}/ holds only pack folders \
@@ -104,6 +109,15 @@ fn pack_folders(root: &Path, top: &str) -> Result<Vec<String>, String> {
         names.push(name);
     }
     Ok(names)
+}
+
+/// Whether `dir` or a folder below it holds a file that is not hidden.
+fn holds_a_file(dir: &Path) -> bool {
+    list(dir, "").is_ok_and(|entries| {
+        entries
+            .iter()
+            .any(|(_, path)| !path.is_dir() || holds_a_file(path))
+    })
 }
 
 /// The entries of `dir` as (name, path), sorted by name, without hidden files (`.name`).
