@@ -2,8 +2,9 @@
 //! chart of accounts, rule set and the October 2026 journals. `stockpost example` runs it with no
 //! file on disk, so a fresh checkout shows the whole pipeline with one command.
 //!
-//! The texts are the files of the repository (`config/`, `rules/`, `examples/october-2026/`),
-//! included at build time; a test checks that every such file is embedded, so adding a rule file
+//! The texts are the files of the repository (the pack `ch-kmu` in `config/ch-kmu/` and
+//! `rules/ch-kmu/`, and `examples/october-2026/`), included at build time under the names they
+//! have in a company folder (`config/accounts.toml`, `rules/general.rhai`); a test checks that every such file is embedded, so adding a rule file
 //! or a journal without listing it here fails the build's tests instead of silently dropping it.
 
 use crate::chart::ChartOfAccounts;
@@ -14,19 +15,22 @@ pub use crate::config::EXAMPLE_CONFIG_FILES;
 /// The example's chart of accounts: `(file name, text)`.
 pub const EXAMPLE_CHART_FILE: (&str, &str) = (
     "config/accounts.toml",
-    include_str!("../config/accounts.toml"),
+    include_str!("../config/ch-kmu/accounts.toml"),
 );
 
 /// The example's rule set: `(file name, text)` of every `rules/*.rhai`, in name order.
 pub const EXAMPLE_RULE_FILES: &[(&str, &str)] = &[
     (
         "rules/adjustment.rhai",
-        include_str!("../rules/adjustment.rhai"),
+        include_str!("../rules/ch-kmu/adjustment.rhai"),
     ),
-    ("rules/general.rhai", include_str!("../rules/general.rhai")),
+    (
+        "rules/general.rhai",
+        include_str!("../rules/ch-kmu/general.rhai"),
+    ),
     (
         "rules/inventory.rhai",
-        include_str!("../rules/inventory.rhai"),
+        include_str!("../rules/ch-kmu/inventory.rhai"),
     ),
 ];
 
@@ -88,8 +92,9 @@ mod tests {
 
     use super::*;
 
-    /// Names (relative to the crate root) of the files in `folder` with one of `extensions`.
-    fn files_on_disk(folder: &str, extensions: &[&str]) -> Vec<String> {
+    /// Names of the files in the repository folder `folder` with one of `extensions`, as they
+    /// are shown: in `shown_as/` (the folder's name in a company folder).
+    fn files_on_disk(folder: &str, shown_as: &str, extensions: &[&str]) -> Vec<String> {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
         let mut names: Vec<String> = std::fs::read_dir(&dir)
             .expect("folder exists")
@@ -101,31 +106,41 @@ mod tests {
                     .into_owned()
             })
             .filter(|name| extensions.iter().any(|ext| name.ends_with(ext)))
-            .map(|name| format!("{folder}/{name}"))
+            .map(|name| format!("{shown_as}/{name}"))
             .collect();
         names.sort();
         names
     }
 
-    fn assert_embedded(embedded: &[(&str, &str)], folder: &str, extensions: &[&str]) {
+    /// `embedded` holds every file of `folder` (shown as `shown_as/NAME`), as on disk.
+    fn assert_embedded(
+        embedded: &[(&str, &str)],
+        folder: &str,
+        shown_as: &str,
+        extensions: &[&str],
+    ) {
         let names: Vec<String> = embedded.iter().map(|(name, _)| name.to_string()).collect();
         assert_eq!(
             names,
-            files_on_disk(folder, extensions),
+            files_on_disk(folder, shown_as, extensions),
             "embedded list of {folder}"
         );
         for (name, text) in embedded {
-            let on_disk = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(name))
-                .expect("readable");
+            let file = name.strip_prefix(shown_as).expect("shown in the folder");
+            let on_disk = std::fs::read_to_string(
+                Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("{folder}{file}")),
+            )
+            .expect("readable");
             assert_eq!(*text, on_disk, "{name}");
         }
     }
 
     #[test]
     fn every_rule_file_and_journal_is_embedded_in_name_order() {
-        assert_embedded(EXAMPLE_RULE_FILES, "rules", &[".rhai"]);
+        assert_embedded(EXAMPLE_RULE_FILES, "rules/ch-kmu", "rules", &[".rhai"]);
         assert_embedded(
             EXAMPLE_JOURNALS,
+            "examples/october-2026",
             "examples/october-2026",
             &[".csv", ".jsonl", ".ndjson"],
         );

@@ -12,6 +12,7 @@ pub mod glpost;
 pub mod journal;
 pub mod ledger;
 pub mod money;
+pub mod packs;
 pub mod posting;
 pub mod recon;
 pub mod report;

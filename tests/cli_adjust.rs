@@ -2,7 +2,11 @@
 //! per-item amounts as `stockpost example`'s adjustment, the G/L posting per account, the item
 //! and category selections, and a second run in the library that creates nothing.
 
+mod pack_support;
+
 use std::process::{Command, Output};
+
+use pack_support::example_company_folder;
 
 use rust_decimal::Decimal;
 use stockpost::adjust::AdjustRequest;
@@ -22,11 +26,14 @@ const JOURNALS: [&str; 7] = [
     "examples/october-2026/07-month-end.csv",
 ];
 
-/// Runs `stockpost adjust ARGS JOURNALS` in the repository, whose config/ and rules/ make the
-/// company folder (the default `--company .`).
+/// Runs `stockpost adjust ARGS JOURNALS` in the repository, on a company folder holding the
+/// example company's config/ and rules/ (the pack ch-kmu).
 fn adjust(args: &[&str]) -> Output {
+    let company = example_company_folder();
     Command::new(env!("CARGO_BIN_EXE_stockpost"))
         .arg("adjust")
+        .arg("--company")
+        .arg(company.path())
         .args(args)
         .args(JOURNALS)
         .current_dir(env!("CARGO_MANIFEST_DIR"))

@@ -111,7 +111,7 @@ fn company(name: &str) -> PathBuf {
     let _ = fs::remove_dir_all(&dir);
     for folder in ["config", "rules"] {
         fs::create_dir_all(dir.join(folder)).unwrap();
-        for entry in fs::read_dir(root.join(folder)).unwrap() {
+        for entry in fs::read_dir(root.join(folder).join("ch-kmu")).unwrap() {
             let path = entry.unwrap().path();
             if !path.is_file() {
                 continue; // rules/tests/ holds the rule tests, not rule files

@@ -2,9 +2,13 @@
 //! company with automatic cost posting off queue every value entry; post-cost posts them per
 //! entry or per posting group with the same amounts per account.
 
+mod pack_support;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+use pack_support::example_company_folder;
 
 const JOURNALS: [&str; 7] = [
     "01-opening-stock.csv",
@@ -27,7 +31,7 @@ fn company_without_automatic_cost_posting(name: &str) -> PathBuf {
     let _ = fs::remove_dir_all(&dir);
     for folder in ["config", "rules"] {
         fs::create_dir_all(dir.join(folder)).unwrap();
-        for entry in fs::read_dir(root.join(folder)).unwrap() {
+        for entry in fs::read_dir(root.join(folder).join("ch-kmu")).unwrap() {
             let path = entry.unwrap().path();
             if !path.is_file() {
                 continue; // rules/tests/ holds the rule tests, not rule files
@@ -55,12 +59,14 @@ fn journal_paths() -> Vec<PathBuf> {
     JOURNALS.iter().map(|name| folder.join(name)).collect()
 }
 
+/// `stockpost post-cost ARGS JOURNALS` on `company`, by default the example company's folder.
 fn post_cost(company: Option<&Path>, args: &[&str]) -> Output {
+    let example = example_company_folder();
     let mut command = Command::new(env!("CARGO_BIN_EXE_stockpost"));
     command.arg("post-cost").args(args);
-    if let Some(dir) = company {
-        command.arg("--company").arg(dir);
-    }
+    command
+        .arg("--company")
+        .arg(company.unwrap_or(example.path()));
     command
         .args(journal_paths())
         .current_dir(env!("CARGO_MANIFEST_DIR"))

@@ -1,9 +1,13 @@
 //! `stockpost reconcile` through the real binary: the line after each replay step, the shared
 //! pipeline's --post-cost, the drill-down into a cell, and the two meanings of exit status 2.
 
+mod pack_support;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+use pack_support::example_company_folder;
 
 use rust_decimal::Decimal;
 
@@ -34,7 +38,7 @@ fn company_without_automatic_cost_posting(name: &str) -> PathBuf {
     let _ = fs::remove_dir_all(&dir);
     for folder in ["config", "rules"] {
         fs::create_dir_all(dir.join(folder)).unwrap();
-        for entry in fs::read_dir(root.join(folder)).unwrap() {
+        for entry in fs::read_dir(root.join(folder).join("ch-kmu")).unwrap() {
             let path = entry.unwrap().path();
             if !path.is_file() {
                 continue; // rules/tests/ holds the rule tests, not rule files
@@ -52,9 +56,16 @@ fn company_without_automatic_cost_posting(name: &str) -> PathBuf {
     dir
 }
 
+/// `stockpost reconcile ARGS JOURNALS`; without `--company` in ARGS, on the example company's
+/// folder (the repository root is no company folder).
 fn reconcile(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_stockpost"))
-        .arg("reconcile")
+    let example = example_company_folder();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_stockpost"));
+    command.arg("reconcile");
+    if !args.contains(&"--company") {
+        command.arg("--company").arg(example.path());
+    }
+    command
         .args(args)
         .args(journal_paths())
         .current_dir(env!("CARGO_MANIFEST_DIR"))

@@ -480,7 +480,8 @@ fn missing_folder_says_what_to_do() {
     assert!(
         err.message.ends_with(
             "a company's config folder must contain company.toml, items.toml and locations.toml \
-             (copy the example company's config/ folder to start; see docs/configuration.md)"
+             (`stockpost init DIR --chart NAME` starts a company from a localisation pack; see \
+             docs/configuration.md)"
         ),
         "{}",
         err.message

@@ -163,7 +163,7 @@ fn example_company_locations_with_country_attributes() {
 
 #[test]
 fn example_files_on_disk_match_the_embedded_copy() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/ch-kmu");
     assert_eq!(load_company_dir(&dir).unwrap(), example_company());
     let names: Vec<&str> = EXAMPLE_CONFIG_FILES.iter().map(|(name, _)| *name).collect();
     assert_eq!(

@@ -1,8 +1,12 @@
 //! `stockpost reconcile` through the real binary: the October example reconciles (exit 0), a
 //! trial balance with a manual journal on the inventory account does not (exit 2).
 
+mod pack_support;
+
 use std::fs;
 use std::process::{Command, Output};
+
+use pack_support::example_company_folder;
 
 const JOURNALS: [&str; 7] = [
     "examples/october-2026/01-opening-stock.csv",
@@ -14,9 +18,13 @@ const JOURNALS: [&str; 7] = [
     "examples/october-2026/07-month-end.csv",
 ];
 
+/// `stockpost reconcile EXTRA JOURNALS` in the repository, on the example company's folder.
 fn reconcile(extra: &[&str]) -> Output {
+    let company = example_company_folder();
     Command::new(env!("CARGO_BIN_EXE_stockpost"))
         .arg("reconcile")
+        .arg("--company")
+        .arg(company.path())
         .args(extra)
         .args(JOURNALS)
         .current_dir(env!("CARGO_MANIFEST_DIR"))

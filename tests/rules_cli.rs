@@ -15,7 +15,7 @@ use rules_support::*;
 fn args(dir: PathBuf, format: CheckFormat) -> RulesCheckArgs {
     RulesCheckArgs {
         dir,
-        config: repo_path("config"),
+        config: repo_path("config/ch-kmu"),
         format,
     }
 }
@@ -35,7 +35,7 @@ fn check(args: &RulesCheckArgs) -> (ExitCode, String) {
 
 #[test]
 fn default_rules_check_exits_zero_and_prints_the_mapping() {
-    let (code, text) = check(&args(repo_path("rules"), CheckFormat::Table));
+    let (code, text) = check(&args(repo_path("rules/ch-kmu"), CheckFormat::Table));
     assert_eq!(code, ExitCode::SUCCESS, "{text}");
     assert!(
         text.starts_with("inventory accounts (inventory_accounts)\n"),
@@ -49,7 +49,7 @@ fn default_rules_check_exits_zero_and_prints_the_mapping() {
 
 #[test]
 fn json_format_is_one_document() {
-    let (code, text) = check(&args(repo_path("rules"), CheckFormat::Json));
+    let (code, text) = check(&args(repo_path("rules/ch-kmu"), CheckFormat::Json));
     assert_eq!(code, ExitCode::SUCCESS);
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
     let first = &json["mapping"][0];
@@ -93,7 +93,7 @@ fn usage_and_io_problems_exit_two() {
         run(&args(missing.clone(), CheckFormat::Table)),
         ExitCode::from(2)
     );
-    let mut no_config = args(repo_path("rules"), CheckFormat::Table);
+    let mut no_config = args(repo_path("rules/ch-kmu"), CheckFormat::Table);
     no_config.config = repo_path("no-such-config");
     assert_eq!(run(&no_config), ExitCode::from(2));
     let empty = scratch_dir("empty");

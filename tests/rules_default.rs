@@ -184,7 +184,7 @@ fn a_new_key_is_evaluated_once_on_first_use() {
 fn check_report_is_valid_and_shows_lyon_on_its_own_account() {
     let config = example_company();
     let chart = example_chart();
-    let loaded = RuleSet::load(&repo_path("rules"), &config, &chart);
+    let loaded = RuleSet::load(&repo_path("rules/ch-kmu"), &config, &chart);
     let report = check_rule_set(loaded, &config, &chart);
     assert!(report.is_valid(), "{:?}", report.errors);
     assert!(report.warnings.is_empty(), "{:?}", report.warnings);

@@ -26,7 +26,7 @@ fn the_country_example_puts_lyon_on_the_french_account() {
         .iter()
         .find(|block| block.contains("in_france"))
         .unwrap();
-    let general = std::fs::read_to_string(repo_path("rules/general.rhai")).unwrap();
+    let general = std::fs::read_to_string(repo_path("rules/ch-kmu/general.rhai")).unwrap();
     let sources = files(&[("inventory.rhai", country), ("general.rhai", &general)]);
     let rules = RuleSet::from_sources(&sources, &example_company(), &example_chart()).unwrap();
     let lyon = rules

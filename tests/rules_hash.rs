@@ -9,7 +9,7 @@ use stockpost::rules::loader::{content_hash, read_rule_dir};
 use stockpost::rules::{RuleLimits, RuleSet};
 
 fn default_sources() -> Vec<(String, String)> {
-    read_rule_dir(&repo_path("rules"), &RuleLimits::DEFAULT).unwrap()
+    read_rule_dir(&repo_path("rules/ch-kmu"), &RuleLimits::DEFAULT).unwrap()
 }
 
 fn hash_of(sources: &[(String, String)]) -> String {

@@ -228,7 +228,7 @@ fn a_rule_error_and_an_unmapped_role_are_reported_as_such() {
 
 #[test]
 fn the_shipped_example_tests_pass_against_the_example_rules() {
-    let files = read_rule_tests(&repo_path("rules/tests")).unwrap();
+    let files = read_rule_tests(&repo_path("rules/ch-kmu/tests")).unwrap();
     assert_eq!(files.len(), 1);
     assert_eq!(files[0].cases.len(), 9);
     let report = run_rule_tests(&files, &load_default_rules());
@@ -242,13 +242,16 @@ fn the_shipped_example_tests_pass_against_the_example_rules() {
 
 #[test]
 fn the_example_tests_catch_a_moved_lyon_account() {
-    let inventory = std::fs::read_to_string(repo_path("rules/inventory.rhai")).unwrap();
-    let general = std::fs::read_to_string(repo_path("rules/general.rhai")).unwrap();
+    let inventory = std::fs::read_to_string(repo_path("rules/ch-kmu/inventory.rhai")).unwrap();
+    let general = std::fs::read_to_string(repo_path("rules/ch-kmu/general.rhai")).unwrap();
     let moved = inventory.replace("inventory: \"1205\"", "inventory: \"1200\"");
     assert_ne!(moved, inventory);
     let sources = files(&[("inventory.rhai", &moved), ("general.rhai", &general)]);
     let rules = RuleSet::from_sources(&sources, &example_company(), &example_chart()).unwrap();
-    let report = run_rule_tests(&read_rule_tests(&repo_path("rules/tests")).unwrap(), &rules);
+    let report = run_rule_tests(
+        &read_rule_tests(&repo_path("rules/ch-kmu/tests")).unwrap(),
+        &rules,
+    );
     assert_eq!((report.passed, report.failed), (8, 1));
     let failure = report.failures().next().unwrap();
     assert_eq!(
@@ -268,7 +271,7 @@ fn stockpost_rules_test(dir: &Path, format: &str) -> (i32, String, String) {
         .args(["rules", "test"])
         .arg(dir)
         .arg("--config")
-        .arg(repo_path("config"))
+        .arg(repo_path("config/ch-kmu"))
         .args(["--format", format])
         .output()
         .unwrap();
@@ -283,7 +286,7 @@ fn stockpost_rules_test(dir: &Path, format: &str) -> (i32, String, String) {
 fn rule_folder(tests: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for name in ["adjustment.rhai", "general.rhai", "inventory.rhai"] {
-        std::fs::copy(repo_path("rules").join(name), dir.path().join(name)).unwrap();
+        std::fs::copy(repo_path("rules/ch-kmu").join(name), dir.path().join(name)).unwrap();
     }
     std::fs::create_dir(dir.path().join("tests")).unwrap();
     std::fs::write(dir.path().join("tests/a.toml"), tests).unwrap();
@@ -292,13 +295,13 @@ fn rule_folder(tests: &str) -> tempfile::TempDir {
 
 #[test]
 fn rules_test_exits_zero_when_every_case_passes() {
-    let (code, stdout, stderr) = stockpost_rules_test(&repo_path("rules"), "table");
+    let (code, stdout, stderr) = stockpost_rules_test(&repo_path("rules/ch-kmu"), "table");
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(
         stdout.ends_with("rule tests: 9 passed, 0 failed\n"),
         "{stdout}"
     );
-    let (code, stdout, _) = stockpost_rules_test(&repo_path("rules"), "json");
+    let (code, stdout, _) = stockpost_rules_test(&repo_path("rules/ch-kmu"), "json");
     assert_eq!(code, 0);
     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(

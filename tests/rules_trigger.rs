@@ -61,12 +61,12 @@ fn the_shipped_rule_is_the_documented_default() {
     let documented = &documented_triggers()[0];
     let shipped = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/rules/adjustment.rhai"
+        "/rules/ch-kmu/adjustment.rhai"
     ))
     .unwrap();
     assert!(
         shipped.contains(documented.trim()),
-        "rules/adjustment.rhai differs from docs/rules.md §9"
+        "rules/ch-kmu/adjustment.rhai differs from docs/rules.md §9"
     );
 }
 

@@ -6,8 +6,9 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use stockpost::company::folder::{init_company, DEFAULT_CHART_PACK};
+use stockpost::company::folder::init_company;
 use stockpost::company::DATABASE_FILE;
+use stockpost::packs::DEFAULT_CHART_PACK;
 
 use super::failure::CliError;
 use super::inputs::{example_journals, example_options, write_stdout, Format};

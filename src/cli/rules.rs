@@ -68,6 +68,9 @@ fn load_company(
     }
     let chart = ChartOfAccounts::load(&config_dir.join(CHART_FILE)).map_err(|error| {
         eprintln!("error: {error}");
+        if let Some(hint) = pack_hint(rules_dir, config_dir) {
+            eprintln!("  {hint}");
+        }
         ExitCode::from(2)
     })?;
     let config = load_company_dir(config_dir).map_err(|error| {
@@ -109,6 +112,29 @@ pub fn check_and_print(
     }
 }
 
+/// When `config_dir` has no chart but holds pack folders (`config/<pack>/accounts.toml`, the
+/// layout of the stockpost repository), how to name one.
+fn pack_hint(rules_dir: &Path, config_dir: &Path) -> Option<String> {
+    if config_dir.join(CHART_FILE).exists() {
+        return None;
+    }
+    let mut packs: Vec<String> = std::fs::read_dir(config_dir)
+        .ok()?
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| entry.path().join(CHART_FILE).is_file())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .collect();
+    packs.sort();
+    let first = packs.first()?;
+    Some(format!(
+        "{} holds localisation packs ({}); name one: `{} --config {}`",
+        config_dir.display(),
+        packs.join(", "),
+        rules_dir.join(first).display(),
+        config_dir.join(first).display()
+    ))
+}
+
 fn require_dir(path: &Path, what: &str) -> Result<(), String> {
     if path.is_dir() {
         Ok(())
@@ -130,9 +156,11 @@ pub const TEST_LONG_ABOUT: &str =
     section \"Rule tests\".\n\n\
     Examples:\n  \
     stockpost rules test\n      \
-    rules/ with rules/tests/*.toml, configuration and chart from config/\n  \
+    in a company folder: rules/ with rules/tests/*.toml, configuration and chart from config/\n  \
     stockpost rules test acme/rules --config acme/config\n      \
     the rules of a company folder\n  \
+    stockpost rules test rules/fr-pcg --config config/fr-pcg\n      \
+    a localisation pack, from the root of the stockpost repository\n  \
     stockpost rules test --format json\n      \
     one JSON document: passed, failed and every case with its failures\n\n\
     Exit status: 0 every case passes (also when there are no rule tests), 1 a case fails, \

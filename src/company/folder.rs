@@ -6,45 +6,27 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use crate::config::EXAMPLE_CONFIG_FILES;
-use crate::example::{EXAMPLE_CHART_FILE, EXAMPLE_RULE_FILES};
 use crate::journal::{parse_journal, JournalLine};
+use crate::packs::{find_pack, pack_names};
 use crate::store::sqlite::SqliteStore;
 use crate::store::{DocumentRef, JournalText};
 
 use super::definition::{database_path, CompanyDefinition, LoadedCompany};
 use super::error::CompanyError;
 
-/// A starting point for a new company: configuration and rules for one chart of accounts.
-pub struct ChartPack {
-    pub name: &'static str,
-    pub description: &'static str,
-}
-
-/// The example company's rule tests (`rules/tests/`), run before every reload by `watch`.
-const EXAMPLE_RULE_TESTS: (&str, &str) = (
-    "rules/tests/example.toml",
-    include_str!("../../rules/tests/example.toml"),
-);
-
-/// The packs `stockpost init --chart` knows.
-pub const CHART_PACKS: &[ChartPack] = &[ChartPack {
-    name: "ch-kmu",
-    description: "Swiss SME chart (Kontenrahmen KMU); the example company Kaffeewerk AG, its \
-                  items, locations and account rules",
-}];
-
-/// The pack `init` uses when none is named.
-pub const DEFAULT_CHART_PACK: &str = "ch-kmu";
-
-/// Creates a company folder `dir` from a chart pack: `config/`, `rules/`, `inbox/`, a
-/// `README.md` explaining what to edit, and an empty database. `dir` must not exist or be empty.
+/// Creates a company folder `dir` from the localisation pack `chart` (see [`crate::packs`]):
+/// the pack's `config/` and `rules/` (with `rules/tests/` and its subfolders), an empty
+/// `inbox/`, a `README.md` explaining what to edit, and an empty database. `dir` must not exist
+/// or be empty.
 pub fn init_company(dir: &Path, chart: &str) -> Result<(), CompanyError> {
-    if !CHART_PACKS.iter().any(|pack| pack.name == chart) {
-        let names: Vec<&str> = CHART_PACKS.iter().map(|pack| pack.name).collect();
-        return Err(CompanyError::input(format!("unknown chart pack `{chart}`"))
-            .hint(format!("the packs are: {}", names.join(", "))));
-    }
+    let Some(pack) = find_pack(chart) else {
+        return Err(
+            CompanyError::input(format!("unknown chart pack `{chart}`")).hint(format!(
+                "the packs are: {}; `stockpost init --list-charts` describes them",
+                pack_names().join(", ")
+            )),
+        );
+    };
     if dir.exists() {
         let empty = std::fs::read_dir(dir)
             .map(|mut entries| entries.next().is_none())
@@ -63,16 +45,16 @@ pub fn init_company(dir: &Path, chart: &str) -> Result<(), CompanyError> {
         let path = dir.join(sub);
         std::fs::create_dir_all(&path).map_err(|error| io(&path, error))?;
     }
-    let mut files: Vec<(&str, &str)> = EXAMPLE_CONFIG_FILES.to_vec();
-    files.push(EXAMPLE_CHART_FILE);
-    files.extend_from_slice(EXAMPLE_RULE_FILES);
-    files.push(EXAMPLE_RULE_TESTS);
-    for (name, text) in files {
-        let path = dir.join(name);
-        std::fs::write(&path, text).map_err(|error| io(&path, error))?;
+    for file in pack.files {
+        let path = dir.join(file.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|error| io(parent, error))?;
+        }
+        std::fs::write(&path, file.text).map_err(|error| io(&path, error))?;
     }
     let readme = dir.join("README.md");
-    std::fs::write(&readme, company_readme(chart)).map_err(|error| io(&readme, error))?;
+    std::fs::write(&readme, company_readme(chart, pack.description))
+        .map_err(|error| io(&readme, error))?;
     // The definition must load before a database exists for it.
     let definition = CompanyDefinition::read(dir).map_err(CompanyError::definition)?;
     let company = LoadedCompany::build(&definition.config, &definition.rules, Some(dir))
@@ -104,10 +86,11 @@ fn new_company_id(dir: &Path) -> String {
         .collect()
 }
 
-fn company_readme(chart: &str) -> String {
+fn company_readme(chart: &str, description: &str) -> String {
     format!(
         "# A stockpost company\n\n\
-         Created by `stockpost init` from the chart pack `{chart}`.\n\n\
+         Created by `stockpost init` from the localisation pack `{chart}`:\n\
+         {description}\n\n\
          ## What to edit\n\n\
          - `config/company.toml`: name, currency, rounding, inventory setup (automatic cost \
          posting, expected cost posting, cost adjustment, allowed posting dates).\n\
@@ -115,7 +98,9 @@ fn company_readme(chart: &str) -> String {
          - `config/locations.toml`: locations and their attributes.\n\
          - `config/accounts.toml`: the chart of accounts the rules may post to.\n\
          - `rules/*.rhai`: which account each amount goes to, and when cost adjustment runs.\n\
-         \x20 Check a change with `stockpost rules check rules --config config`.\n\n\
+         \x20 Check a change with `stockpost rules check rules --config config`.\n\
+         - `rules/tests/*.toml`: rule tests, which account a key must get; run them with \
+         `stockpost rules test rules --config config`.\n\n\
          Items and locations may be added at any time; the next command stores the new \
          configuration with its batch. Every file format is described in stockpost's `docs/`.\n\n\
          ## What not to edit\n\n\

@@ -32,12 +32,15 @@ pub const LOCATIONS_FILE: &str = "locations.toml";
 pub const EXAMPLE_CONFIG_FILES: &[(&str, &str)] = &[
     (
         "config/company.toml",
-        include_str!("../../config/company.toml"),
+        include_str!("../../config/ch-kmu/company.toml"),
     ),
-    ("config/items.toml", include_str!("../../config/items.toml")),
+    (
+        "config/items.toml",
+        include_str!("../../config/ch-kmu/items.toml"),
+    ),
     (
         "config/locations.toml",
-        include_str!("../../config/locations.toml"),
+        include_str!("../../config/ch-kmu/locations.toml"),
     ),
 ];
 
@@ -88,8 +91,8 @@ pub fn load_company_dir(dir: &Path) -> Result<CompanyConfig, ConfigError> {
             key: String::new(),
             message: format!(
                 "cannot read {file_name}: {err}; a company's config folder must contain {}, {} \
-                 and {} (copy the example company's config/ folder to start; see \
-                 docs/configuration.md)",
+                 and {} (`stockpost init DIR --chart NAME` starts a company from a \
+                 localisation pack; see docs/configuration.md)",
                 COMPANY_FILE, ITEMS_FILE, LOCATIONS_FILE
             ),
         })?;

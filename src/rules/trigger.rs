@@ -27,7 +27,7 @@ use crate::ledger::{CostEntryType, Ledger};
 pub const TRIGGER_FUNCTION: &str = "cost_adjustment_trigger";
 
 /// The default trigger rule, as shipped in `rules/adjustment.rhai`.
-pub const DEFAULT_TRIGGER_RULE: &str = include_str!("../../rules/adjustment.rhai");
+pub const DEFAULT_TRIGGER_RULE: &str = include_str!("../../rules/ch-kmu/adjustment.rhai");
 
 /// A compiled trigger rule.
 pub struct AdjustmentTrigger {

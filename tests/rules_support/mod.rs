@@ -65,12 +65,17 @@ pub fn example_company() -> CompanyConfig {
 }
 
 pub fn example_chart() -> ChartOfAccounts {
-    ChartOfAccounts::load(&repo_path("config/accounts.toml")).expect("config/accounts.toml")
+    ChartOfAccounts::load(&repo_path("config/ch-kmu/accounts.toml"))
+        .expect("config/ch-kmu/accounts.toml")
 }
 
 pub fn load_default_rules() -> RuleSet {
-    RuleSet::load(&repo_path("rules"), &example_company(), &example_chart())
-        .unwrap_or_else(|errors| panic!("default rules must load:\n{errors}"))
+    RuleSet::load(
+        &repo_path("rules/ch-kmu"),
+        &example_company(),
+        &example_chart(),
+    )
+    .unwrap_or_else(|errors| panic!("default rules must load:\n{errors}"))
 }
 
 /// A company with one location (MAIN, CH) and one item (RESALE / RETAIL / BEANS).
