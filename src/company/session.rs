@@ -483,8 +483,8 @@ impl StoredCompany {
         Ok(std::mem::replace(&mut self.company, company))
     }
 
-    /// Makes `company` (built from `definition` off to the side, with this session's
-    /// configuration) the company's rule set and stores that as an `adopt_rule_set` batch, so
+    /// Makes `company` (built from `definition` off to the side; its configuration may add to
+    /// this session's, e.g. an account in the chart) the company's rule set and stores that as an `adopt_rule_set` batch, so
     /// that a replay runs the batches after it under the new rules. With `reclassification`,
     /// the same batch posts the G/L entries that move the balances the posted value entries
     /// left on accounts the new rules no longer give (see [`crate::glpost::reclass`]). The
@@ -497,18 +497,20 @@ impl StoredCompany {
         reclassification: Option<ReclassificationRequest>,
     ) -> Result<CommittedBatch, CompanyError> {
         self.check_writable()?;
-        if definition.config.hash != self.definition.config.hash {
-            return Err(CompanyError::input(
-                "a rule set is adopted with the company's configuration; change config/ apart",
-            ));
-        }
+        let config_changed = definition.config.hash != self.definition.config.hash;
+        super::config_change::apply(&mut self.books, &company.config)?;
         let previous_company = std::mem::replace(&mut self.company, company);
         let previous_definition = std::mem::replace(&mut self.definition, definition);
         let command = BatchCommand::AdoptRuleSet { reclassification };
         let result = self.commit(command, None, None);
         if result.is_err() && !self.poisoned {
-            self.company = previous_company;
-            self.definition = previous_definition;
+            if config_changed {
+                // The books took the new configuration; open the company again.
+                self.poisoned = true;
+            } else {
+                self.company = previous_company;
+                self.definition = previous_definition;
+            }
         }
         result
     }
