@@ -67,9 +67,12 @@ pub fn adopt(
         busy_timeout_ms: options.busy_timeout_ms,
         ..OpenMode::default()
     };
-    let mut session = StoredCompany::open(folder, mode, progress)?;
-    let config = candidate.config_or(&session.definition().config).clone();
+    // The candidate is compiled before the store is opened for writing: a candidate that
+    // does not load touches nothing.
+    let current = CompanyDefinition::read(folder).map_err(CompanyError::definition)?;
+    let config = candidate.config_or(&current.config).clone();
     let loaded = candidate.load(&config)?;
+    let mut session = StoredCompany::open(folder, mode, progress)?;
     let previous_rule_set = session.company().rule_set_hash.clone();
     let mut adopted = Adopted {
         batch_id: None,
