@@ -173,7 +173,11 @@ fn report(
     took: std::time::Duration,
     peak: Option<f64>,
 ) {
-    table.add(phase, "rules diff (open the company, compare)", seconds(took));
+    table.add(
+        phase,
+        "rules diff (open the company, compare)",
+        seconds(took),
+    );
     table.add(
         phase,
         "value entries compared / differing",
