@@ -98,7 +98,9 @@ fn gl_total(books: &Books, role: AccountRole) -> Decimal {
 /// Invariant 3: globally, Σ actual cost = Σ of the Inventory accounts; per (location, inventory
 /// posting group), the actual cost of its value entries = the net change of the Inventory account
 /// it is mapped to. The mapping is read from the G/L entries the value entries fed; with one
-/// account for all locations the per-account form is the global form.
+/// account for all locations the per-account form is the global form. The per-account form
+/// reads the entries as posted, without rule-change reclassifications (which move whole
+/// balances between accounts of the role and so leave the global form unchanged).
 fn check_inventory_accounts(books: &Books, found: &mut Violations) {
     let ledger = &books.ledger;
     let sub_ledger: Decimal = inventoriable(ledger).map(|e| e.cost_amount_actual).sum();
@@ -127,7 +129,11 @@ fn check_inventory_accounts(books: &Books, found: &mut Violations) {
             .general_ledger
             .entries()
             .iter()
-            .filter(|gl| gl.account_role == AccountRole::Inventory && gl.account_no == account)
+            .filter(|gl| {
+                gl.account_role == AccountRole::Inventory
+                    && gl.account_no == account
+                    && !gl.is_reclassification()
+            })
             .map(|gl| gl.amount)
             .sum();
         if got != want {
@@ -151,7 +157,7 @@ fn inventory_account_mapping(books: &Books) -> BTreeMap<InventoryKey, BTreeSet<C
         let gl = books.general_ledger.entry(relation.gl_entry_no);
         let value = books.ledger.value_entry(relation.value_entry_no);
         if let (Some(gl), Some(value)) = (gl, value) {
-            if gl.account_role == AccountRole::Inventory {
+            if gl.account_role == AccountRole::Inventory && !gl.is_reclassification() {
                 let key = (value.location, value.inventory_posting_group.clone());
                 mapping
                     .entry(key)

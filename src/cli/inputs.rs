@@ -87,7 +87,7 @@ pub struct PostingArgs {
     pub document_no: Option<String>,
 }
 
-fn parse_date(text: &str) -> Result<NaiveDate, String> {
+pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .map_err(|error| format!("`{text}` is not a date YYYY-MM-DD: {error}"))
 }

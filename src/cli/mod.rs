@@ -20,6 +20,7 @@ mod reconcile;
 mod reconcile_render;
 mod replay;
 mod rules;
+mod rules_diff;
 mod scenario;
 mod snapshot;
 mod status;
@@ -128,6 +129,14 @@ pub enum RulesCommand {
     /// accounts? (exit 0 all pass, 1 a case fails, 2 input error)
     #[command(long_about = rules::TEST_LONG_ABOUT)]
     Test(rules::RulesTestArgs),
+    /// Replay the stored history under a candidate rule set, in memory, and report what would
+    /// change: mappings, G/L lines, balances, the reclassification journal (exit 1 if any)
+    #[command(long_about = rules_diff::DIFF_LONG_ABOUT)]
+    Diff(rules_diff::RulesDiffArgs),
+    /// Make a candidate rule set the company's, optionally posting the reclassification of
+    /// `rules diff` in the same batch
+    #[command(long_about = rules_diff::ADOPT_LONG_ABOUT)]
+    Adopt(rules_diff::RulesAdoptArgs),
 }
 
 /// Parses the arguments and runs the command. Usage errors exit with status 2 (clap's default).
@@ -140,6 +149,8 @@ pub fn run() -> ExitCode {
         Cli::Scenario(command) => scenario::run(command),
         Cli::Rules(RulesCommand::Check(args)) => rules::run(&args),
         Cli::Rules(RulesCommand::Test(args)) => rules::run_tests(&args),
+        Cli::Rules(RulesCommand::Diff(args)) => rules_diff::run_diff(&args),
+        Cli::Rules(RulesCommand::Adopt(args)) => rules_diff::run_adopt(&args),
         Cli::Adjust(args) => adjust::run(&args),
         Cli::PostCost(args) => post_cost::run(&args),
         Cli::Reconcile(args) => reconcile::run(&args),

@@ -3,11 +3,15 @@
 
 use crate::adjust::{AdjustRequest, ItemSelection};
 use crate::books::{AdjustmentPosting, Books, JournalPosting};
-use crate::glpost::{CostPostingMode, CostPostingResult};
+use rust_decimal::Decimal;
+
+use crate::glpost::reclass::{self, ReclassificationGroup, ReclassificationPosting};
+use crate::glpost::{AccountResolver, CostPostingMode, CostPostingResult};
 use crate::journal::{parse_journal, JournalLine};
+use crate::ledger::Code;
 use crate::posting::PostingContext;
 use crate::rules::posting::RuleSetAccounts;
-use crate::store::{BatchCommand, JournalText};
+use crate::store::{BatchCommand, JournalText, ReclassificationRequest};
 
 use super::definition::LoadedCompany;
 
@@ -22,6 +26,21 @@ pub struct CommandOutcome {
     pub cost_posting: Option<CostPostingResult>,
     /// The number of journal lines posted.
     pub lines: u64,
+    /// The reclassification an adopted rule set posted.
+    pub reclassification: Option<Reclassified>,
+}
+
+/// What a rule-change reclassification moved and posted.
+#[derive(Debug, Clone, Default)]
+pub struct Reclassified {
+    pub request: Option<ReclassificationRequest>,
+    /// The pairs (role, from, to, location, posting group, dimension set) with their amounts.
+    pub groups: Vec<ReclassificationGroup>,
+    /// Per account, the amount moved onto (+) or off (−) it; sums to zero.
+    pub journal: Vec<(Code, Decimal)>,
+    /// Posted lines that moved.
+    pub lines_moved: u64,
+    pub posting: ReclassificationPosting,
 }
 
 /// Why a batch command failed. The books may hold part of it: the caller must discard them.
@@ -117,6 +136,49 @@ pub fn run_command_on_lines(
             };
             outcome.cost_posting = Some(books.post_inventory_cost_to_gl(mode, &accounts));
         }
+        BatchCommand::AdoptRuleSet { reclassification } => {
+            if let Some(request) = reclassification {
+                outcome.reclassification =
+                    Some(reclassify(books, &accounts, request).map_err(|message| {
+                        CommandError {
+                            message,
+                            books_changed: false,
+                        }
+                    })?);
+            }
+        }
     }
     Ok(outcome)
+}
+
+/// Moves every posted line the rules of `accounts` put on another account (see
+/// [`crate::glpost::reclass`]); nothing is posted when a line cannot be resolved or the date is
+/// not open for posting.
+pub fn reclassify(
+    books: &mut Books,
+    accounts: &dyn AccountResolver,
+    request: &ReclassificationRequest,
+) -> Result<Reclassified, String> {
+    let setup = &books.ledger.config().inventory_setup;
+    if !setup.is_posting_date_allowed(request.posting_date) {
+        return Err(format!(
+            "the reclassification's posting date {} is not open for posting (see \
+             allow_posting_from / allow_posting_to in config/company.toml)",
+            request.posting_date
+        ));
+    }
+    let lines = reclass::posted_lines(books)?;
+    let changes = reclass::line_changes(books, &lines, accounts)
+        .map_err(|message| format!("the adopted rules cannot place a posted line: {message}"))?;
+    let groups = reclass::group_changes(books, &changes);
+    let journal = reclass::journal_of(&groups);
+    let posting =
+        reclass::post_reclassification(books, &groups, request.posting_date, &request.document_no);
+    Ok(Reclassified {
+        request: Some(request.clone()),
+        groups,
+        journal,
+        lines_moved: changes.len() as u64,
+        posting,
+    })
 }

@@ -6,12 +6,15 @@
 //! books in memory and stores each as one batch; [`verify`] replays the stored journals and
 //! compares. The core ([`crate::books`] and below) never sees a file.
 
+pub mod adopt;
+pub mod candidate;
 pub mod command;
 pub mod config_change;
 pub mod definition;
 pub mod error;
 pub mod folder;
 pub mod progress;
+pub mod rules_diff;
 pub mod session;
 pub mod snapshot_file;
 pub mod verify;

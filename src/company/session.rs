@@ -21,7 +21,7 @@ use crate::rules::posting::RuleSetAccounts;
 use crate::store::sqlite::{OpenOptions, SqliteStore};
 use crate::store::{
     BatchCommand, BatchId, BooksDelta, CompanyStore, JournalCollision, JournalText, NewBatch,
-    ReconciliationSummary, StoreHead, StoreMarks, StoredBatch,
+    ReclassificationRequest, ReconciliationSummary, StoreHead, StoreMarks, StoredBatch,
 };
 
 use super::command::{run_command, run_command_on_lines, CommandOutcome};
@@ -389,7 +389,12 @@ impl StoredCompany {
                 })
             })?;
         let accounts = RuleSetAccounts::new(&self.company.rules);
-        self.recon.apply_new_entries(&self.books, &accounts);
+        if matches!(command, BatchCommand::AdoptRuleSet { .. }) {
+            // The state belongs to one rule set: rebuilt under the adopted one.
+            self.recon = ReconciliationState::from_books(&self.books, &accounts);
+        } else {
+            self.recon.apply_new_entries(&self.books, &accounts);
+        }
         let reconciliation = self.reconciliation_summary();
         let changes = self.books.ledger.take_changes();
         let delta = BooksDelta::new(&self.books, before, changes);
@@ -476,6 +481,38 @@ impl StoredCompany {
         self.recon = ReconciliationState::from_books(&self.books, &accounts);
         self.definition = definition;
         Ok(std::mem::replace(&mut self.company, company))
+    }
+
+    /// Makes `company` (built from `definition` off to the side; its configuration may add to
+    /// this session's, e.g. an account in the chart) the company's rule set and stores that as an `adopt_rule_set` batch, so
+    /// that a replay runs the batches after it under the new rules. With `reclassification`,
+    /// the same batch posts the G/L entries that move the balances the posted value entries
+    /// left on accounts the new rules no longer give (see [`crate::glpost::reclass`]). The
+    /// reconciliation is rebuilt under the new rules. On error the session runs the previous
+    /// company (or is poisoned, when the store failed).
+    pub fn adopt_rule_set(
+        &mut self,
+        definition: CompanyDefinition,
+        company: LoadedCompany,
+        reclassification: Option<ReclassificationRequest>,
+    ) -> Result<CommittedBatch, CompanyError> {
+        self.check_writable()?;
+        let config_changed = definition.config.hash != self.definition.config.hash;
+        super::config_change::apply(&mut self.books, &company.config)?;
+        let previous_company = std::mem::replace(&mut self.company, company);
+        let previous_definition = std::mem::replace(&mut self.definition, definition);
+        let command = BatchCommand::AdoptRuleSet { reclassification };
+        let result = self.commit(command, None, None);
+        if result.is_err() && !self.poisoned {
+            if config_changed {
+                // The books took the new configuration; open the company again.
+                self.poisoned = true;
+            } else {
+                self.company = previous_company;
+                self.definition = previous_definition;
+            }
+        }
+        result
     }
 
     /// The company, books and reconciliation state, for a command that only reads them.

@@ -59,6 +59,10 @@ pub enum GlDescription {
         role: AccountRole,
         balancing_role: AccountRole,
     },
+    /// One side of a rule-change reclassification (`stockpost rules adopt --reclassify`): the
+    /// balance of `role` moved out of the account the value entries were posted to
+    /// (`into = false`) or into the account the adopted rules give (`into = true`).
+    Reclassification { role: AccountRole, into: bool },
 }
 
 impl GlDescription {
@@ -80,6 +84,10 @@ impl GlDescription {
                 role,
                 balancing_role,
             } => format!("{role} / {balancing_role}"),
+            GlDescription::Reclassification { role, into } => format!(
+                "rule change reclassification {role} {}",
+                if *into { "in" } else { "out" }
+            ),
         }
     }
 }
@@ -101,6 +109,9 @@ pub enum GlRegisterSource {
     PostInventoryCost,
     /// A cost adjustment run posting its entries.
     CostAdjustment,
+    /// `stockpost rules adopt --reclassify`: balances moved from the accounts the value entries
+    /// were posted to onto the accounts the adopted rules give (see [`crate::glpost::reclass`]).
+    Reclassification,
 }
 
 /// One posting run's G/L entries.
@@ -140,6 +151,15 @@ pub struct GeneralLedger {
     /// Queue changes since the last checkpoint.
     queue_changes: Vec<QueueChange>,
     next_transaction_no: u64,
+}
+
+impl GlEntry {
+    /// Whether the entry is one side of a rule-change reclassification: it moves a balance
+    /// between accounts of one role and carries the value entries it moves as relations, but it
+    /// was not posted from their cost (its date is the reclassification's).
+    pub fn is_reclassification(&self) -> bool {
+        matches!(self.description, GlDescription::Reclassification { .. })
+    }
 }
 
 impl GeneralLedger {

@@ -13,6 +13,10 @@
 //! 21) therefore run over *linked groups*: value entries joined by shared G/L entries, with all
 //! their G/L entries. With per-entry posting every group is a single value entry.
 //!
+//! Rule-change reclassification entries (`glpost::reclass`) are related to the value entries
+//! whose balances they move but were not posted from their cost: invariants 18 and 20 and the
+//! linked groups leave them out; their transactions balance (invariant 1).
+//!
 //! The per-value-entry sum of invariant 21 ("Σ related G/L amounts = 0") is the same statement as
 //! the second half of invariant 1 and is reported once, as invariant 1. The closed-period half of
 //! invariant 20 is not checked here: which dates were open depends on when each run happened.
@@ -233,6 +237,11 @@ fn check_relations(
             continue;
         };
         related.insert(gl_no);
+        if gl.is_reclassification() {
+            // Dated at the reclassification and on the account it moves the balance from or
+            // to: neither the value entry's date nor (for the "out" side) today's account.
+            continue;
+        }
         if relation.register_no != gl.register_no {
             let message = format!(
                 "the relation of G/L entry {gl_no} and value entry {ve_no} names register {} but the G/L entry is in register {}",
@@ -358,7 +367,14 @@ struct LinkedGroup<'a> {
 fn linked_groups(books: &Books) -> Vec<LinkedGroup<'_>> {
     let (ledger, general_ledger) = (&books.ledger, &books.general_ledger);
     let mut by_gl_entry: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
-    for relation in general_ledger.relations() {
+    // A reclassification pair nets to zero per role and would join every value entry it moves
+    // into one group: it is left out (invariant 1 checks its transaction balances).
+    let posted = general_ledger.relations().iter().filter(|relation| {
+        general_ledger
+            .entry(relation.gl_entry_no)
+            .is_none_or(|gl| !gl.is_reclassification())
+    });
+    for relation in posted {
         by_gl_entry
             .entry(relation.gl_entry_no)
             .or_default()

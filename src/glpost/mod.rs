@@ -10,6 +10,7 @@ pub mod general_ledger;
 pub mod invariants;
 pub mod matrix;
 mod post;
+pub mod reclass;
 mod role_accounts;
 
 pub use general_ledger::{

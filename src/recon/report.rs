@@ -256,9 +256,12 @@ impl CellBuilder {
 
     fn finish(self, key: CellKey) -> ReconciliationCell {
         let difference = self.general_ledger - self.sub_ledger;
+        // A cause whose amounts cancel (a rule change undone by a reclassification) explains
+        // nothing and is left out.
         let explanations: Vec<Explanation> = self
             .explanations
             .into_iter()
+            .filter(|(_, (amount, note_amount, _))| !(amount.is_zero() && note_amount.is_zero()))
             .map(|(cause, (amount, note_amount, entries))| Explanation {
                 cause,
                 amount,

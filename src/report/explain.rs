@@ -92,6 +92,7 @@ fn register_source_name(source: GlRegisterSource) -> &'static str {
         GlRegisterSource::JournalBatch => "journal batch",
         GlRegisterSource::PostInventoryCost => "post inventory cost to G/L",
         GlRegisterSource::CostAdjustment => "cost adjustment",
+        GlRegisterSource::Reclassification => "rule change reclassification",
     }
 }
 

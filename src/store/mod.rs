@@ -62,6 +62,22 @@ pub enum BatchCommand {
         /// `None`: per entry; `Some(document_no)`: per posting group with that document no.
         per_posting_group: Option<String>,
     },
+    /// `stockpost rules adopt`: the batch's rule set becomes the company's. With a
+    /// reclassification, the balances the posted value entries left on accounts the adopted
+    /// rules no longer give are moved onto the accounts they give (`glpost::reclass`), computed
+    /// from the books as they are before the batch, so a replay posts the same entries.
+    AdoptRuleSet {
+        reclassification: Option<ReclassificationRequest>,
+    },
+}
+
+/// How an adopted rule set's reclassification is posted: its date and document no. (chosen
+/// when the command runs and stored, so that the core reads no clock).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReclassificationRequest {
+    pub posting_date: NaiveDate,
+    pub document_no: String,
 }
 
 impl BatchCommand {
@@ -71,6 +87,7 @@ impl BatchCommand {
             BatchCommand::PostJournal { .. } => "post_journal",
             BatchCommand::AdjustCost { .. } => "adjust_cost",
             BatchCommand::PostInventoryCost { .. } => "post_inventory_cost",
+            BatchCommand::AdoptRuleSet { .. } => "adopt_rule_set",
         }
     }
 }

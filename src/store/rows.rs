@@ -556,6 +556,7 @@ pub fn register_source_name(source: GlRegisterSource) -> &'static str {
         GlRegisterSource::JournalBatch => "journal_batch",
         GlRegisterSource::PostInventoryCost => "post_inventory_cost",
         GlRegisterSource::CostAdjustment => "cost_adjustment",
+        GlRegisterSource::Reclassification => "reclassification",
     }
 }
 

@@ -51,6 +51,10 @@ enum DescriptionRecord {
         role: AccountRole,
         balancing_role: AccountRole,
     },
+    Reclassification {
+        role: AccountRole,
+        into: bool,
+    },
 }
 
 pub(super) fn encode_general_ledger<'a>(
@@ -126,6 +130,9 @@ fn encode_entry<'a>(entry: &'a GlEntry, strings: &mut StringTable<'a>) -> GlReco
                 role,
                 balancing_role,
             },
+            GlDescription::Reclassification { role, into } => {
+                DescriptionRecord::Reclassification { role, into }
+            }
         },
         provenance: strings.provenance(provenance),
     }
@@ -233,6 +240,9 @@ fn decode_entry(
                 role,
                 balancing_role,
             },
+            DescriptionRecord::Reclassification { role, into } => {
+                GlDescription::Reclassification { role, into }
+            }
         },
         provenance: strings.provenance(record.provenance)?,
     })
@@ -242,7 +252,7 @@ fn decode_entry(
 fn check_entry(entry: &GlEntry, ledger: &Ledger, registers: u64) -> Result<(), SnapshotError> {
     let item_known = match entry.description {
         GlDescription::ValueEntry { item, .. } => (item.0 as usize) < ledger.config().items.len(),
-        GlDescription::PostingGroup { .. } => true,
+        GlDescription::PostingGroup { .. } | GlDescription::Reclassification { .. } => true,
     };
     let fits = item_known
         && (1..=registers).contains(&entry.register_no)

@@ -75,6 +75,23 @@ impl SqliteStore {
         row.map(|row| self.complete_batch(row)).transpose()
     }
 
+    /// The distinct (configuration, rule set) pairs the stored batches ran under, in the order
+    /// they were first used; reads no journal.
+    pub fn batch_definitions(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let mut statement = self
+            .connection
+            .prepare_cached(
+                "SELECT config_hash, rule_set_hash FROM posting_batch \
+                 GROUP BY config_hash, rule_set_hash ORDER BY MIN(batch_id)",
+            )
+            .map_err(|error| self.error(error))?;
+        let rows = statement
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .map_err(|error| self.error(error))?;
+        rows.collect::<Result<Vec<_>, _>>()
+            .map_err(|error| self.error(error))
+    }
+
     /// The chain hash after batch `batch_id` (`None`: no such batch).
     pub fn chain_hash_of(&self, batch_id: BatchId) -> Result<Option<String>, StoreError> {
         self.connection
