@@ -731,7 +731,7 @@ fn the_watcher_refuses_to_start_on_rules_whose_rule_tests_fail() {
         .expect("the stockpost binary runs");
     assert_eq!(output.status.code(), Some(2));
     let message = String::from_utf8_lossy(&output.stderr);
-    assert!(message.contains("1 of 9 rule tests fail"), "{message}");
+    assert!(message.contains("1 of 10 rule tests fail"), "{message}");
     assert!(message.contains("expected 1299, got 1205"), "{message}");
     assert!(!company.join("watch-status.json").exists());
 }
