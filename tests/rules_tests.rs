@@ -294,8 +294,13 @@ fn rule_folder(tests: &str) -> tempfile::TempDir {
 fn rules_test_exits_zero_when_every_case_passes() {
     let (code, stdout, stderr) = stockpost_rules_test(&repo_path("rules"), "table");
     assert_eq!(code, 0, "{stdout}{stderr}");
+    // The cases, then the year scenario (tests/rules_scenarios.rs).
     assert!(
-        stdout.ends_with("rule tests: 10 passed, 0 failed\n"),
+        stdout.contains("\nrule tests: 10 passed, 0 failed\nok   "),
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with("rule scenarios: 1 passed, 0 failed\n"),
         "{stdout}"
     );
     let (code, stdout, _) = stockpost_rules_test(&repo_path("rules"), "json");

@@ -7,6 +7,7 @@ use crate::glpost::{CostPostingMode, CostPostingResult};
 use crate::journal::{parse_journal, JournalLine};
 use crate::posting::PostingContext;
 use crate::rules::posting::RuleSetAccounts;
+use crate::rules::{AdjustmentTrigger, RuleSet};
 use crate::store::{BatchCommand, JournalText};
 
 use super::definition::LoadedCompany;
@@ -61,7 +62,26 @@ pub fn run_command_on_lines(
     command: &BatchCommand,
     lines: Option<&[JournalLine]>,
 ) -> Result<CommandOutcome, CommandError> {
-    let accounts = RuleSetAccounts::new(&company.rules);
+    run_command_with_rules(
+        books,
+        &company.rules,
+        company.trigger.as_ref(),
+        command,
+        lines,
+    )
+}
+
+/// [`run_command_on_lines`] with the rule set and the cost adjustment trigger given on their
+/// own, for callers that hold no [`LoadedCompany`] (a rule test scenario posts under a rule
+/// folder and a configuration folder named separately).
+pub fn run_command_with_rules(
+    books: &mut Books,
+    rules: &RuleSet,
+    trigger: Option<&AdjustmentTrigger>,
+    command: &BatchCommand,
+    lines: Option<&[JournalLine]>,
+) -> Result<CommandOutcome, CommandError> {
+    let accounts = RuleSetAccounts::new(rules);
     let mut outcome = CommandOutcome::default();
     match command {
         BatchCommand::PostJournal { work_date } => {
@@ -79,7 +99,7 @@ pub fn run_command_on_lines(
                     message: error.to_string(),
                     books_changed: false,
                 })?;
-            if let Some(trigger) = &company.trigger {
+            if let Some(trigger) = trigger {
                 outcome.adjustment = books
                     .run_adjustment_trigger(trigger, &posting, *work_date, &accounts)
                     .map_err(|error| CommandError {
