@@ -4,9 +4,10 @@
 //! In process, each run rewrites `rules/inventory.rhai` (a new comment, so the hash changes) and
 //! times what the watcher's loader and main loop do with it: `watch::reload::load_candidate`
 //! (read every file, compile, evaluate every known key, check every account against the chart,
-//! run the rule tests of `rules/tests/`) and `StoredCompany::swap_company`. Two companies: the
-//! example one (`stockpost init`) and the same one with more locations and item categories, so
-//! that its rules evaluate 1,000 keys at load.
+//! run the rule tests of `rules/tests/`) and `StoredCompany::swap_company`. Three companies: the
+//! example one (`stockpost init`), the same with the year scenario of `rules/tests/year/` among
+//! its rule tests (what the scenario adds to a reload), and the example with more locations and
+//! item categories, so that its rules evaluate 1,000 keys at load.
 //!
 //! End to end, `stockpost watch --debounce-ms 300` runs as a child; each run writes the rule file
 //! and waits for `rules_reloaded`, whose `load_ms` counts from the debounced notification to the
@@ -69,6 +70,9 @@ fn run(runs: usize) -> Result<(), String> {
     );
     let example = init_company(temp.path(), "example")?;
     in_process(&example, "example (init)", runs)?;
+    let with_year = init_company(temp.path(), "with-year")?;
+    add_year_scenario(&with_year)?;
+    in_process(&with_year, "example + year scenario", runs)?;
     let large = init_company(temp.path(), "thousand-keys")?;
     widen_to_1000_keys(&large)?;
     in_process(&large, "example + 4 locations, 1 category", runs)?;
@@ -93,6 +97,23 @@ fn init_company(temp: &Path, name: &str) -> Result<PathBuf, String> {
         ));
     }
     Ok(folder)
+}
+
+/// Copies the example's rule test scenario `rules/tests/year/` (54 journal lines posted, adjusted
+/// and compared with its balances at every reload) into the company.
+fn add_year_scenario(folder: &Path) -> Result<(), String> {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/ch-kmu/tests/year");
+    let to = folder.join("rules/ch-kmu/tests/year");
+    std::fs::create_dir_all(&to).map_err(|error| format!("{}: {error}", to.display()))?;
+    let entries =
+        std::fs::read_dir(&from).map_err(|error| format!("{}: {error}", from.display()))?;
+    for entry in entries {
+        let path = entry.map_err(|error| error.to_string())?.path();
+        let name = path.file_name().ok_or("a file without a name")?;
+        std::fs::copy(&path, to.join(name))
+            .map_err(|error| format!("{}: {error}", path.display()))?;
+    }
+    Ok(())
 }
 
 /// Four more locations and a fifth (posting group, item category): the rules then evaluate

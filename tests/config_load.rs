@@ -54,16 +54,19 @@ fn example_company_header_rounding_and_setup() {
 }
 
 #[test]
-fn example_company_accounting_periods_are_the_months_of_2026_and_2027_01_01() {
+fn example_company_accounting_periods_are_the_months_of_2026_2027_and_2028_01_01() {
     let periods = &example_company().inventory_setup.accounting_periods;
-    let mut expected: Vec<AccountingPeriod> = (1..=12)
-        .map(|month| AccountingPeriod {
-            starting_date: date(2026, month, 1),
-            new_fiscal_year: month == 1,
+    let mut expected: Vec<AccountingPeriod> = [2026, 2027]
+        .into_iter()
+        .flat_map(|year| {
+            (1..=12).map(move |month| AccountingPeriod {
+                starting_date: date(year, month, 1),
+                new_fiscal_year: month == 1,
+            })
         })
         .collect();
     expected.push(AccountingPeriod {
-        starting_date: date(2027, 1, 1),
+        starting_date: date(2028, 1, 1),
         new_fiscal_year: true,
     });
     assert_eq!(periods, &expected);
@@ -154,6 +157,7 @@ fn example_company_locations_with_country_attributes() {
             ("MAIN", "Hauptlager Zürich", Some("CH")),
             ("BASEL", "Lager Basel", Some("CH")),
             ("LYON", "Entrepôt Lyon", Some("FR")),
+            ("BRANCH", "Lager Bern", Some("CH")),
         ]
     );
     assert!(locations

@@ -42,7 +42,7 @@ fn default_rules_check_exits_zero_and_prints_the_mapping() {
         "{text}"
     );
     assert!(
-        text.contains("rule set valid: 2880 mappings, hash "),
+        text.contains("rule set valid: 3600 mappings, hash "),
         "{text}"
     );
 }

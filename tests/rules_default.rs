@@ -140,17 +140,17 @@ fn unknown_business_group_fails_with_the_thrown_message_and_line() {
 #[test]
 fn load_evaluates_every_known_key_once_and_lookups_run_no_rhai() {
     let rules = load_default_rules();
-    // Inventory: 4 locations (incl. blank) x 4 (group, category) pairs x 5 entry types = 80.
-    // General: 4 business groups (incl. blank) x 4 (group, category) x 5 x 4 locations = 320.
-    assert_eq!(rules.evaluation_count(), 400);
+    // Inventory: 5 locations (incl. blank) x 4 (group, category) pairs x 5 entry types = 100.
+    // General: 4 business groups (incl. blank) x 4 (group, category) x 5 x 5 locations = 400.
+    assert_eq!(rules.evaluation_count(), 500);
     for _ in 0..1_000 {
-        for location in ["MAIN", "BASEL", "LYON", ""] {
+        for location in ["MAIN", "BASEL", "LYON", "BRANCH", ""] {
             let sale = beans_sale(location);
             rules.account(&sale, AccountRole::Inventory).unwrap();
             rules.account(&sale, AccountRole::Cogs).unwrap();
         }
     }
-    assert_eq!(rules.evaluation_count(), 400);
+    assert_eq!(rules.evaluation_count(), 500);
 }
 
 #[test]
@@ -188,8 +188,8 @@ fn check_report_is_valid_and_shows_lyon_on_its_own_account() {
     let report = check_rule_set(loaded, &config, &chart);
     assert!(report.is_valid(), "{:?}", report.errors);
     assert!(report.warnings.is_empty(), "{:?}", report.warnings);
-    // 80 inventory keys x (2 stock + 6 production roles) + 320 general keys x 7 roles.
-    assert_eq!(report.rows.len(), 80 * 8 + 320 * 7);
+    // 100 inventory keys x (2 stock + 6 production roles) + 400 general keys x 7 roles.
+    assert_eq!(report.rows.len(), 100 * 8 + 400 * 7);
     let table = render_table(&report);
     let has_row = |cells: &[&str]| {
         table.lines().any(|line| {
@@ -236,10 +236,10 @@ fn check_report_is_valid_and_shows_lyon_on_its_own_account() {
         ]),
         "{table}"
     );
-    assert!(table.contains("rule set valid: 2880 mappings"), "{table}");
+    assert!(table.contains("rule set valid: 3600 mappings"), "{table}");
     let json: serde_json::Value = serde_json::from_str(&render_json(&report)).unwrap();
     assert_eq!(json["valid"], true);
-    assert_eq!(json["mapping"].as_array().unwrap().len(), 2880);
+    assert_eq!(json["mapping"].as_array().unwrap().len(), 3600);
 }
 
 #[test]

@@ -230,11 +230,11 @@ fn a_rule_error_and_an_unmapped_role_are_reported_as_such() {
 fn the_shipped_example_tests_pass_against_the_example_rules() {
     let files = read_rule_tests(&repo_path("rules/ch-kmu/tests")).unwrap();
     assert_eq!(files.len(), 1);
-    assert_eq!(files[0].cases.len(), 9);
+    assert_eq!(files[0].cases.len(), 10);
     let report = run_rule_tests(&files, &load_default_rules());
     assert_eq!(
         (report.passed, report.failed),
-        (9, 0),
+        (10, 0),
         "{}",
         render_table(&report)
     );
@@ -252,7 +252,7 @@ fn the_example_tests_catch_a_moved_lyon_account() {
         &read_rule_tests(&repo_path("rules/ch-kmu/tests")).unwrap(),
         &rules,
     );
-    assert_eq!((report.passed, report.failed), (8, 1));
+    assert_eq!((report.passed, report.failed), (9, 1));
     let failure = report.failures().next().unwrap();
     assert_eq!(
         failure.case,
@@ -297,8 +297,13 @@ fn rule_folder(tests: &str) -> tempfile::TempDir {
 fn rules_test_exits_zero_when_every_case_passes() {
     let (code, stdout, stderr) = stockpost_rules_test(&repo_path("rules/ch-kmu"), "table");
     assert_eq!(code, 0, "{stdout}{stderr}");
+    // The cases, then the year scenario (tests/rules_scenarios.rs).
     assert!(
-        stdout.ends_with("rule tests: 9 passed, 0 failed\n"),
+        stdout.contains("\nrule tests: 10 passed, 0 failed\nok   "),
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with("rule scenarios: 1 passed, 0 failed\n"),
         "{stdout}"
     );
     let (code, stdout, _) = stockpost_rules_test(&repo_path("rules/ch-kmu"), "json");
@@ -306,7 +311,7 @@ fn rules_test_exits_zero_when_every_case_passes() {
     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(
         (json["passed"].as_u64(), json["failed"].as_u64()),
-        (Some(9), Some(0))
+        (Some(10), Some(0))
     );
     assert_eq!(
         json["cases"][1]["name"],

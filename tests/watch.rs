@@ -731,7 +731,84 @@ fn the_watcher_refuses_to_start_on_rules_whose_rule_tests_fail() {
         .expect("the stockpost binary runs");
     assert_eq!(output.status.code(), Some(2));
     let message = String::from_utf8_lossy(&output.stderr);
-    assert!(message.contains("1 of 9 rule tests fail"), "{message}");
+    assert!(message.contains("1 of 10 rule tests fail"), "{message}");
     assert!(message.contains("expected 1299, got 1205"), "{message}");
     assert!(!company.join("watch-status.json").exists());
+}
+
+/// Copies the example's year scenario (`rules/tests/year/`) into the company's rule tests.
+fn add_year_scenario(company: &Path) -> PathBuf {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/ch-kmu/tests/year");
+    let to = company.join("rules/ch-kmu/tests/year");
+    std::fs::create_dir_all(&to).expect("create rules/tests/year");
+    for entry in std::fs::read_dir(&from).expect("rules/tests/year") {
+        let path = entry.expect("entry").path();
+        std::fs::copy(&path, to.join(path.file_name().unwrap())).expect("copy");
+    }
+    to
+}
+
+#[test]
+fn the_watcher_refuses_to_start_on_a_failing_rule_scenario() {
+    let (_temp, company) = new_company();
+    let year = add_year_scenario(&company);
+    let scenario = year.join("scenario.toml");
+    let text = read(&scenario);
+    std::fs::write(
+        &scenario,
+        text.replacen("\"1200\" = \"11722.80\"", "\"1200\" = \"11722.00\"", 1),
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_stockpost"))
+        .args(["watch", "--company", company.to_str().unwrap()])
+        .output()
+        .expect("the stockpost binary runs");
+    assert_eq!(output.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        message.contains("1 of 1 rule scenarios fail under the new rules"),
+        "{message}"
+    );
+    assert!(
+        message.contains(
+            "Kaffeewerk AG, fiscal year 2027: account 1200 Handelswaren: expected 11722.00, \
+             got 11722.80 (difference 0.80)"
+        ),
+        "{message}"
+    );
+    assert!(!message.contains("rule tests fail"), "{message}");
+}
+
+#[test]
+fn a_rule_change_that_moves_the_year_scenario_balances_is_not_loaded() {
+    // BRANCH's stock moved from 1200 to 1205: the BRANCH case of example.toml fails, and the
+    // year scenario says what the move does to the balances.
+    let (_temp, company) = new_company();
+    add_year_scenario(&company);
+    let watch = Watch::start(&company);
+    let started = watch.wait_for("started", |event| kind(event) == "started");
+    let inventory = company.join("rules/inventory.rhai");
+    let original = read(&inventory);
+    let moved = original.replace(
+        "let in_france = key.location_attributes.country == \"FR\";",
+        "let in_france = key.location_attributes.country == \"FR\" || key.location == \"BRANCH\";",
+    );
+    assert_ne!(moved, original);
+    save_atomically(&inventory, &moved);
+    let rejected = watch.wait_for("reload_rejected", |event| kind(event) == "reload_rejected");
+    let error = field(&rejected, "error");
+    assert!(
+        error.contains("1 of 10 rule tests fail under the new rules")
+            && error.contains("role `inventory`: expected 1200, got 1205")
+            && error.contains("\n1 of 1 rule scenarios fail under the new rules")
+            && error.contains(
+                "account 1205 Handelswaren Lager Frankreich: not in [expect.gl], got 3569.80"
+            ),
+        "{error}"
+    );
+    let status = wait_for_status(&company, "the reload error", |status| {
+        status["last_reload_error"].is_string()
+    });
+    assert_eq!(status["rule_set_hash"], started["rule_set_hash"]);
+    watch.stop();
 }

@@ -125,8 +125,10 @@ pub enum RulesCommand {
     /// Compile a rule set, evaluate every known key, validate every account against the chart,
     /// and print the resulting mapping (exit 0 only when the rule set is valid)
     Check(rules::RulesCheckArgs),
-    /// Run the rule tests in DIR/tests/*.toml: for each key, do the rules give the expected
-    /// accounts? (exit 0 all pass, 1 a case fails, 2 input error)
+    /// Run the rule tests in DIR/tests/: the cases (*.toml: for each key, do the rules give the
+    /// expected accounts?) and the scenarios (*/scenario.toml: after posting the folder's
+    /// journals, does every G/L account have the expected balance?) (exit 0 all pass, 1 a case
+    /// or scenario fails, 2 input error)
     #[command(long_about = rules::TEST_LONG_ABOUT)]
     Test(rules::RulesTestArgs),
     /// Replay the stored history under a candidate rule set, in memory, and report what would

@@ -1,11 +1,12 @@
 //! `stockpost rules check [DIR]`: compile a rule set, evaluate every key the configuration
 //! knows, validate the accounts against the chart and print the mapping or the errors.
-//! `stockpost rules test [DIR]`: run the rule tests in `DIR/tests/*.toml` against that rule set.
+//! `stockpost rules test [DIR]`: run the rule tests in `DIR/tests/*.toml` against that rule set,
+//! and the scenarios in `DIR/tests/*/` (journals posted in memory, balances compared).
 //!
 //! Exit status of `check`: 0 when the rule set is valid, 1 when it is not, 2 when the command
 //! could not run (missing folder, no or unreadable rule files, unreadable or invalid
-//! configuration or chart). Of `test`: 0 every case passes, 1 a case fails, 2 input error (the
-//! above, an invalid rule set, or a rule test file that does not parse).
+//! configuration or chart). Of `test`: 0 every case and scenario passes, 1 one fails, 2 input
+//! error (the above, an invalid rule set, or a rule test or scenario file that does not parse).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -14,8 +15,9 @@ use std::process::ExitCode;
 use stockpost::chart::ChartOfAccounts;
 use stockpost::config::{load_company_dir, CompanyConfig};
 use stockpost::rules::check::{check_rule_set, render_json, render_table};
-use stockpost::rules::rule_tests::{self, read_rule_tests, run_rule_tests, RULE_TESTS_DIR};
-use stockpost::rules::{RuleErrorKind, RuleSet};
+use stockpost::rules::rule_scenarios::ScenarioCompany;
+use stockpost::rules::rule_tests::{self, RuleTestSuite, RULE_TESTS_DIR};
+use stockpost::rules::{AdjustmentTrigger, RuleErrorKind, RuleSet};
 
 /// The chart of accounts is this file inside the configuration folder.
 pub const CHART_FILE: &str = "accounts.toml";
@@ -152,8 +154,15 @@ pub const TEST_LONG_ABOUT: &str =
     key (entry type, location, posting groups, item category, dimensions) and the account each \
     role must get. The rule set in DIR is loaded as `rules check` loads it, every expected role \
     is resolved through the key of its side, and each case prints `ok` or `FAIL` with the \
-    expected and actual account (or the rule error). The file format is in docs/rules.md, \
-    section \"Rule tests\".\n\n\
+    expected and actual account (or the rule error).\n\n\
+    Then every scenario: a sub-folder DIR/tests/NAME/ with journals (*.csv, *.jsonl) and a \
+    scenario.toml. The journals are posted in memory in name order, one batch each, as `post \
+    --dry-run` posts them, with the --config configuration; cost is adjusted and posted to the \
+    G/L as [run] says; then every G/L account's balance is compared with [expect.gl] (every \
+    account with a balance must be listed there), the inventory valuation and stock with \
+    [expect], and the reconciliation must be clean. Each scenario prints `ok` or `FAIL` with \
+    expected and actual per account. The formats are in docs/rules.md, section 10 \
+    \"Rule tests\".\n\n\
     Examples:\n  \
     stockpost rules test\n      \
     in a company folder: rules/ with rules/tests/*.toml, configuration and chart from config/\n  \
@@ -162,10 +171,11 @@ pub const TEST_LONG_ABOUT: &str =
     stockpost rules test rules/fr-pcg --config config/fr-pcg\n      \
     a localisation pack, from the root of the stockpost repository\n  \
     stockpost rules test --format json\n      \
-    one JSON document: passed, failed and every case with its failures\n\n\
-    Exit status: 0 every case passes (also when there are no rule tests), 1 a case fails, \
-    2 input error (missing folder, unreadable configuration or chart, a rule set that does not \
-    load, a rule test file that does not parse).";
+    one JSON document: every case and every scenario with its failures\n\n\
+    Exit status: 0 every case and scenario passes (also when there are no rule tests), 1 a case \
+    or a scenario fails, 2 input error (missing folder, unreadable configuration or chart, a \
+    rule set that does not load, a rule test file, scenario file or scenario journal that does \
+    not parse).";
 
 /// Arguments of `stockpost rules test`: those of `rules check` (the tests are `DIR/tests/*.toml`).
 pub type RulesTestArgs = RulesCheckArgs;
@@ -198,18 +208,38 @@ pub fn test_and_print(
             return ExitCode::from(2);
         }
     };
+    // Scenarios post their journals, so they run the cost adjustment trigger rule too.
+    let trigger = match AdjustmentTrigger::load(&args.dir) {
+        Ok(trigger) => trigger,
+        Err(errors) => {
+            eprint!("{errors}");
+            eprintln!(
+                "error: the rule `cost_adjustment_trigger` does not load; `stockpost rules \
+                 check` shows why"
+            );
+            return ExitCode::from(2);
+        }
+    };
     let tests_dir = args.dir.join(RULE_TESTS_DIR);
-    let files = match read_rule_tests(&tests_dir) {
-        Ok(files) => files,
+    let suite = match RuleTestSuite::read(&tests_dir) {
+        Ok(suite) => suite,
         Err(error) => {
             eprintln!("error: {error}");
             return ExitCode::from(2);
         }
     };
-    if files.is_empty() {
-        eprintln!("note: no rule tests (*.toml) in {}", tests_dir.display());
+    if suite.is_empty() {
+        eprintln!(
+            "note: no rule tests (*.toml) or scenarios (*/scenario.toml) in {}",
+            tests_dir.display()
+        );
     }
-    let report = run_rule_tests(&files, &rules);
+    let company = ScenarioCompany {
+        config,
+        rules: &rules,
+        trigger: trigger.as_ref(),
+    };
+    let report = suite.run(&company);
     let text = match args.format {
         CheckFormat::Table => rule_tests::render_table(&report),
         CheckFormat::Json => rule_tests::render_json(&report),

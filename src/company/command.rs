@@ -11,6 +11,7 @@ use crate::journal::{parse_journal, JournalLine};
 use crate::ledger::Code;
 use crate::posting::PostingContext;
 use crate::rules::posting::RuleSetAccounts;
+use crate::rules::{AdjustmentTrigger, RuleSet};
 use crate::store::{BatchCommand, JournalText, ReclassificationRequest};
 
 use super::definition::LoadedCompany;
@@ -80,7 +81,26 @@ pub fn run_command_on_lines(
     command: &BatchCommand,
     lines: Option<&[JournalLine]>,
 ) -> Result<CommandOutcome, CommandError> {
-    let accounts = RuleSetAccounts::new(&company.rules);
+    run_command_with_rules(
+        books,
+        &company.rules,
+        company.trigger.as_ref(),
+        command,
+        lines,
+    )
+}
+
+/// [`run_command_on_lines`] with the rule set and the cost adjustment trigger given on their
+/// own, for callers that hold no [`LoadedCompany`] (a rule test scenario posts under a rule
+/// folder and a configuration folder named separately).
+pub fn run_command_with_rules(
+    books: &mut Books,
+    rules: &RuleSet,
+    trigger: Option<&AdjustmentTrigger>,
+    command: &BatchCommand,
+    lines: Option<&[JournalLine]>,
+) -> Result<CommandOutcome, CommandError> {
+    let accounts = RuleSetAccounts::new(rules);
     let mut outcome = CommandOutcome::default();
     match command {
         BatchCommand::PostJournal { work_date } => {
@@ -98,7 +118,7 @@ pub fn run_command_on_lines(
                     message: error.to_string(),
                     books_changed: false,
                 })?;
-            if let Some(trigger) = &company.trigger {
+            if let Some(trigger) = trigger {
                 outcome.adjustment = books
                     .run_adjustment_trigger(trigger, &posting, *work_date, &accounts)
                     .map_err(|error| CommandError {

@@ -12,7 +12,7 @@ mod company;
 mod inventory_setup;
 mod items;
 mod locations;
-mod reader;
+pub(crate) mod reader;
 
 use std::fmt;
 use std::path::Path;

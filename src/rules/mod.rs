@@ -14,6 +14,8 @@
 //! - [`diagnostics`]: [`RuleError`] with rustc-style rendering.
 //! - [`check`]: the `stockpost rules check` report.
 //! - [`rule_tests`]: `rules/tests/*.toml` cases and `stockpost rules test`.
+//! - [`rule_scenarios`]: `rules/tests/*/` scenarios: journals posted in memory, G/L balances,
+//!   valuation and reconciliation compared with `scenario.toml`.
 //! - [`diff`]: which keys a new rule generation maps to different accounts.
 
 pub mod check;
@@ -24,6 +26,7 @@ pub mod key;
 pub mod loader;
 pub mod posting;
 pub mod role;
+pub mod rule_scenarios;
 pub mod rule_tests;
 pub mod ruleset;
 pub mod trigger;

@@ -21,6 +21,9 @@ use toml::Spanned;
 use super::diagnostics::{RuleError, RuleErrorKind};
 use super::key::{AccountKey, AccountKeyParts, ENTRY_TYPES};
 use super::role::{AccountRole, RoleSide};
+use super::rule_scenarios::{
+    self, read_rule_scenarios, run_rule_scenario, RuleScenario, ScenarioCompany, ScenarioOutcome,
+};
 use super::ruleset::RuleSet;
 use crate::journal::Dimensions;
 use crate::ledger::ItemLedgerEntryType;
@@ -73,6 +76,39 @@ pub struct ExpectedAccount {
     /// `None` when the file says `""`: the rules must leave the role unmapped for this key.
     pub account_no: Option<String>,
     pub line: usize,
+}
+
+/// Everything a rule test folder (`rules/tests/`) holds: the case files (`*.toml`) and the
+/// scenario folders (sub-folders with a `scenario.toml`, see [`super::rule_scenarios`]).
+#[derive(Debug, Clone, Default)]
+pub struct RuleTestSuite {
+    pub files: Vec<RuleTestFile>,
+    pub scenarios: Vec<RuleScenario>,
+}
+
+impl RuleTestSuite {
+    /// Reads the case files and the scenario folders of `dir`; a missing folder means no tests.
+    pub fn read(dir: &Path) -> Result<RuleTestSuite, RuleTestError> {
+        Ok(RuleTestSuite {
+            files: read_rule_tests(dir)?,
+            scenarios: read_rule_scenarios(dir)?,
+        })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty() && self.scenarios.is_empty()
+    }
+
+    /// Runs every case against `company.rules` and posts every scenario with `company`.
+    pub fn run(&self, company: &ScenarioCompany<'_>) -> RuleTestReport {
+        let mut report = run_rule_tests(&self.files, company.rules);
+        report.scenarios = self
+            .scenarios
+            .iter()
+            .map(|scenario| run_rule_scenario(scenario, company))
+            .collect();
+        report
+    }
 }
 
 /// Reads every `*.toml` file of `dir` in name order. A missing folder means no tests.
@@ -455,17 +491,29 @@ pub struct RuleTestOutcome {
     pub failures: Vec<RuleTestFailure>,
 }
 
-/// The outcome of every case, in file and case order.
+/// The outcome of every case, in file and case order, and of every scenario, in folder order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RuleTestReport {
     pub outcomes: Vec<RuleTestOutcome>,
+    /// Cases passed and failed.
     pub passed: usize,
     pub failed: usize,
+    /// Scenario outcomes (empty when only cases were run).
+    pub scenarios: Vec<ScenarioOutcome>,
 }
 
 impl RuleTestReport {
+    /// Every case and every scenario passed.
     pub fn all_passed(&self) -> bool {
-        self.failed == 0
+        self.failed == 0 && self.scenarios_failed() == 0
+    }
+
+    pub fn scenarios_passed(&self) -> usize {
+        self.scenarios.iter().filter(|s| s.passed()).count()
+    }
+
+    pub fn scenarios_failed(&self) -> usize {
+        self.scenarios.len() - self.scenarios_passed()
     }
 
     /// Every failing role of every case.
@@ -539,7 +587,8 @@ fn check_role(
 }
 
 /// The report as text: one line per case (`ok` or `FAIL`), the details of each failing role
-/// (expected, actual, key; a rule error rendered rustc style), then the counts.
+/// (expected, actual, key; a rule error rendered rustc style), then the counts; then, when there
+/// are scenarios, one line per scenario with its failures and their counts.
 pub fn render_table(report: &RuleTestReport) -> String {
     let mut out = String::new();
     for outcome in &report.outcomes {
@@ -573,11 +622,15 @@ pub fn render_table(report: &RuleTestReport) -> String {
         "rule tests: {} passed, {} failed\n",
         report.passed, report.failed
     ));
+    if !report.scenarios.is_empty() {
+        out.push_str(&rule_scenarios::render_table(&report.scenarios));
+    }
     out
 }
 
 /// The report as one JSON document: `passed`, `failed` and `cases`, each with its `failures`
-/// (`role`, `line`, `key`, `expected`, `actual` and, for a rule error, `error`).
+/// (`role`, `line`, `key`, `expected`, `actual` and, for a rule error, `error`); then
+/// `scenarios_passed`, `scenarios_failed` and `scenarios` (see `rule_scenarios::outcomes_json`).
 pub fn render_json(report: &RuleTestReport) -> String {
     use serde_json::{json, Value};
     let failure_json = |failure: &RuleTestFailure| -> Value {
@@ -612,6 +665,9 @@ pub fn render_json(report: &RuleTestReport) -> String {
         "passed": report.passed,
         "failed": report.failed,
         "cases": cases,
+        "scenarios_passed": report.scenarios_passed(),
+        "scenarios_failed": report.scenarios_failed(),
+        "scenarios": rule_scenarios::outcomes_json(&report.scenarios),
     });
     serde_json::to_string_pretty(&document).unwrap_or_default() + "\n"
 }

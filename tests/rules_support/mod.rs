@@ -19,7 +19,12 @@ pub fn example_company() -> CompanyConfig {
     let mut config = CompanyConfig::empty("Kaffeewerk AG");
     config.currency = "CHF".to_string();
     config.inventory_setup.expected_cost_posting_to_gl = true;
-    for (code, country) in [("MAIN", "CH"), ("BASEL", "CH"), ("LYON", "FR")] {
+    for (code, country) in [
+        ("MAIN", "CH"),
+        ("BASEL", "CH"),
+        ("LYON", "FR"),
+        ("BRANCH", "CH"),
+    ] {
         let mut location = Location::new(code);
         location
             .attributes

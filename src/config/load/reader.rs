@@ -14,7 +14,7 @@ use super::ConfigError;
 
 /// One config file: the name shown in errors and its text.
 #[derive(Clone, Copy)]
-pub(super) struct Source<'a> {
+pub(crate) struct Source<'a> {
     pub name: &'a str,
     pub text: &'a str,
 }
@@ -54,7 +54,7 @@ impl<'a> Source<'a> {
 }
 
 /// A TOML value together with the file it came from and the key that names it.
-pub(super) struct Field<'s, 'a> {
+pub(crate) struct Field<'s, 'a> {
     pub source: &'s Source<'a>,
     pub key: String,
     pub value: &'s Spanned<DeValue<'a>>,
@@ -205,7 +205,7 @@ impl<'s, 'a> Field<'s, 'a> {
 }
 
 /// A TOML table with the position of its header, for reading keys one by one.
-pub(super) struct Table<'s, 'a> {
+pub(crate) struct Table<'s, 'a> {
     pub source: &'s Source<'a>,
     table: &'s DeTable<'a>,
     /// Where the table starts: errors about missing keys point here.
@@ -284,6 +284,24 @@ impl<'s, 'a> Table<'s, 'a> {
             Some(field) => read(&field),
             None => Ok(default),
         }
+    }
+
+    /// Every key of the table with its value and the byte offset of the key, in file order.
+    pub fn entries(&self) -> Vec<(String, usize, Field<'s, 'a>)> {
+        let mut entries: Vec<(String, usize, Field<'s, 'a>)> = self
+            .table
+            .iter()
+            .map(|(key, value)| {
+                let field = Field {
+                    source: self.source,
+                    key: self.key_name(key.get_ref()),
+                    value,
+                };
+                (key.get_ref().to_string(), key.span().start, field)
+            })
+            .collect();
+        entries.sort_by_key(|(_, at, _)| *at);
+        entries
     }
 
     /// All entries of a table of free string values, in key order.
