@@ -725,10 +725,7 @@ fn the_watcher_refuses_to_start_on_rules_whose_rule_tests_fail() {
         text.replacen("inventory = \"1205\"", "inventory = \"1299\"", 1),
     )
     .unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_stockpost"))
-        .args(["watch", "--company", company.to_str().unwrap()])
-        .output()
-        .expect("the stockpost binary runs");
+    let output = watch_that_must_refuse_to_start(&company);
     assert_eq!(output.status.code(), Some(2));
     let message = String::from_utf8_lossy(&output.stderr);
     assert!(message.contains("1 of 10 rule tests fail"), "{message}");
@@ -736,10 +733,35 @@ fn the_watcher_refuses_to_start_on_rules_whose_rule_tests_fail() {
     assert!(!company.join("watch-status.json").exists());
 }
 
+/// Runs `stockpost watch` on a company whose rules must keep it from starting: its output once it
+/// exits. A watcher that starts after all would run until stopped, so it is killed after a
+/// minute and the test fails saying so, instead of hanging.
+fn watch_that_must_refuse_to_start(company: &Path) -> std::process::Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_stockpost"))
+        .args(["watch", "--company", company.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the stockpost binary runs");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while child.try_wait().expect("wait for the watcher").is_none() {
+        if Instant::now() > deadline {
+            child.kill().expect("kill the watcher");
+            let output = child.wait_with_output().expect("the watcher's output");
+            panic!(
+                "the watcher started instead of refusing to: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.wait_with_output().expect("the watcher's output")
+}
+
 /// Copies the example's year scenario (`rules/tests/year/`) into the company's rule tests.
 fn add_year_scenario(company: &Path) -> PathBuf {
     let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/ch-kmu/tests/year");
-    let to = company.join("rules/ch-kmu/tests/year");
+    let to = company.join("rules/tests/year");
     std::fs::create_dir_all(&to).expect("create rules/tests/year");
     for entry in std::fs::read_dir(&from).expect("rules/tests/year") {
         let path = entry.expect("entry").path();
@@ -759,10 +781,7 @@ fn the_watcher_refuses_to_start_on_a_failing_rule_scenario() {
         text.replacen("\"1200\" = \"11722.80\"", "\"1200\" = \"11722.00\"", 1),
     )
     .unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_stockpost"))
-        .args(["watch", "--company", company.to_str().unwrap()])
-        .output()
-        .expect("the stockpost binary runs");
+    let output = watch_that_must_refuse_to_start(&company);
     assert_eq!(output.status.code(), Some(2));
     let message = String::from_utf8_lossy(&output.stderr);
     assert!(

@@ -100,7 +100,12 @@ fn company_readme(chart: &str, description: &str) -> String {
          - `rules/*.rhai`: which account each amount goes to, and when cost adjustment runs.\n\
          \x20 Check a change with `stockpost rules check rules --config config`.\n\
          - `rules/tests/*.toml`: rule tests, which account a key must get; run them with \
-         `stockpost rules test rules --config config`.\n\n\
+         `stockpost rules test rules --config config`.\n\
+         - `rules/tests/year/`: the pack's sample year (2027): journals and the G/L balances per \
+         account they must give, worked out by hand (`WORKSHEET.md`). `rules test` and the \
+         watcher run it too, so once you change the items, locations or accounts it depends on, \
+         update its `scenario.toml` (`rules test` prints the actual balances) or delete the \
+         folder.\n\n\
          Items and locations may be added at any time; the next command stores the new \
          configuration with its batch. Every file format is described in stockpost's `docs/`.\n\n\
          ## What not to edit\n\n\
