@@ -221,6 +221,42 @@ fn the_same_balances_with_automatic_cost_posting_off_and_the_queue_posted() {
     );
 }
 
+#[test]
+fn without_the_year_end_adjustment_the_provisional_costs_stay() {
+    // What the adjustment moves (WORKSHEET.md §7): item 1000 −44.00 (transfer ±60.00, sales 20
+    // −24.00 and 23 −40.00, return 26 +20.00: MAIN +60 + 40 − 20 = 80.00 too high, BRANCH
+    // −60 + 24 = 36.00 too low), 2000 −93.20 and 2010 −20.00 (average sales first posted at the
+    // cost of the receipts they apply to): 157.20 stays on 1200 instead of 4200.
+    let scenario = edited_year(|text| {
+        text.replace("adjust_cost = true", "adjust_cost = false")
+            .replace(
+                "post_cost = \"per_entry\"",
+                "post_cost = \"per_entry\"\nwork_date = 2027-12-31",
+            )
+    });
+    assert!(!scenario.run.adjust_cost);
+    assert_eq!(
+        scenario.run.work_date,
+        chrono::NaiveDate::from_ymd_opt(2027, 12, 31)
+    );
+    let outcome = Pack::example().run(&scenario);
+    assert!(outcome.reconciled);
+    let messages: Vec<String> = outcome.failures.iter().map(|f| f.message()).collect();
+    assert_eq!(
+        messages,
+        [
+            "account 1200 Handelswaren: expected 11722.80, got 11880.00 (difference 157.20)",
+            "account 4200 Handelswarenaufwand: expected 24187.20, got 24030.00 (difference -157.20)",
+            "inventory_cost_actual: expected 12410.50, got 12567.70 (difference 157.20)",
+            "item 1000 at MAIN: cost_actual: expected 1740.00, got 1820.00 (difference 80.00)",
+            "item 1000 at BRANCH: cost_actual: expected 2526.00, got 2490.00 (difference -36.00)",
+            "item 2000 at MAIN: cost_actual: expected 1028.00, got 1150.00 (difference 122.00)",
+            "item 2000 at BRANCH: cost_actual: expected 908.80, got 880.00 (difference -28.80)",
+            "item 2010 at all locations: cost_actual: expected 500.00, got 520.00 (difference 20.00)",
+        ]
+    );
+}
+
 // --- failures ---
 
 #[test]
