@@ -27,10 +27,11 @@ use rustc_hash::FxHashMap;
 use super::general_ledger::{
     AccountProvenance, GlDescription, GlEntry, GlItemLedgerRelation, GlRegisterSource,
 };
-use super::matrix::{account_pair, CostPart};
+use super::matrix::CostPart;
 use super::post::AccountResolver;
 use crate::books::Books;
 use crate::ledger::{Code, DimensionSetId, LocationId, ValueEntry};
+use crate::recon::project_value_entry;
 use crate::rules::AccountRole;
 
 /// What one value entry's posted cost put on one account role, and where it is now.
@@ -93,29 +94,18 @@ pub fn posted_lines(books: &Books) -> Result<Vec<PostedLine>, String> {
     Ok(lines)
 }
 
-/// The roles a value entry's posted parts hit, with the net amount per role (non-zero only).
+/// The roles a value entry's posted parts hit, with the net amount per role (non-zero only): the
+/// reconciliation's projection (spec §8.1) of what has reached the G/L.
 fn posted_roles(entry: &ValueEntry) -> Vec<(AccountRole, Decimal)> {
     let mut roles: Vec<(AccountRole, Decimal)> = Vec::with_capacity(4);
-    for (part, amount) in [
-        (CostPart::Expected, entry.expected_cost_posted_to_gl),
-        (CostPart::Actual, entry.cost_posted_to_gl),
-    ] {
-        if amount.is_zero() {
-            continue;
-        }
-        let Ok(pair) = account_pair(
-            entry.item_ledger_entry_type,
-            entry.entry_type,
-            entry.variance_type,
-            part,
-        ) else {
-            continue;
-        };
-        for (role, share) in [(pair.account, amount), (pair.balancing, -amount)] {
-            match roles.iter_mut().find(|(known, _)| *known == role) {
-                Some((_, sum)) => *sum += share,
-                None => roles.push((role, share)),
-            }
+    let posted = |part| match part {
+        CostPart::Expected => entry.expected_cost_posted_to_gl,
+        CostPart::Actual => entry.cost_posted_to_gl,
+    };
+    for (share, amount) in project_value_entry(entry, posted) {
+        match roles.iter_mut().find(|(known, _)| *known == share.role) {
+            Some((_, sum)) => *sum += amount,
+            None => roles.push((share.role, amount)),
         }
     }
     roles.retain(|(_, amount)| !amount.is_zero());
