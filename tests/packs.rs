@@ -472,6 +472,106 @@ fn init_on_every_pack_creates_a_company_that_status_opens() {
     }
 }
 
+/// A company on a chart whose roles share accounts (French PCG: stock and interim stock on
+/// 370000, every counterpart of a stock movement on 603700) posts the year into its store,
+/// adjusts, reconciles clean, verifies (the invariants included), and takes a mapping change
+/// with `rules adopt --reclassify` that leaves it reconciled and verified.
+#[test]
+fn a_store_on_shared_accounts_reconciles_verifies_and_adopts_a_mapping_change() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let dir = temp.path().join("lumiere");
+    let folder = dir.to_str().unwrap();
+    let run = |args: &[&str]| {
+        let output = stockpost(temp.path(), args);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{args:?}: {}{}",
+            text(&output.stdout),
+            text(&output.stderr)
+        );
+        text(&output.stdout)
+    };
+    run(&["init", folder, "--chart", "fr-pcg"]);
+    for quarter in ["2027-q1.csv", "2027-q2.csv", "2027-q3.jsonl", "2027-q4.csv"] {
+        let journal = dir.join("rules/tests/year").join(quarter);
+        run(&["post", "--company", folder, journal.to_str().unwrap()]);
+    }
+    run(&["adjust", "--company", folder]);
+    assert!(run(&["reconcile", "--company", folder])
+        .trim_end()
+        .ends_with("reconciled"));
+    let verified = run(&["verify", "--company", folder]);
+    assert!(verified.contains("0 invariant violations"), "{verified}");
+
+    // The goods received but not invoiced move from 408000 to a new 408100.
+    let candidate = temp.path().join("candidate");
+    for sub in ["rules", "config"] {
+        std::fs::create_dir_all(candidate.join(sub)).unwrap();
+        for entry in std::fs::read_dir(dir.join(sub)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                std::fs::copy(&path, candidate.join(sub).join(path.file_name().unwrap())).unwrap();
+            }
+        }
+    }
+    let general = candidate.join("rules/general.rhai");
+    let rules = std::fs::read_to_string(&general).unwrap();
+    assert!(
+        rules.contains("invt_accrual_interim: \"408000\""),
+        "{rules}"
+    );
+    std::fs::write(
+        &general,
+        rules.replace(
+            "invt_accrual_interim: \"408000\"",
+            "invt_accrual_interim: \"408100\"",
+        ),
+    )
+    .unwrap();
+    let accounts = candidate.join("config/accounts.toml");
+    let mut chart = std::fs::read_to_string(&accounts).unwrap();
+    chart.push_str(
+        "\n[[account]]\nno = \"408100\"\nname = \"Fournisseurs - marchandises reçues\"\n\
+         type = \"liability\"\n",
+    );
+    std::fs::write(&accounts, chart).unwrap();
+    let candidate = candidate.to_str().unwrap();
+    let diff = stockpost(
+        temp.path(),
+        &[
+            "rules",
+            "diff",
+            "--company",
+            folder,
+            "--candidate",
+            candidate,
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(diff.status.code(), Some(1), "{}", text(&diff.stderr));
+    let diff: serde_json::Value = serde_json::from_slice(&diff.stdout).expect("JSON");
+    let journal = diff["reclassification"]["lines"].to_string();
+    assert!(
+        journal.contains("\"408000\"") && journal.contains("2600.00"),
+        "{journal}"
+    );
+    run(&[
+        "rules",
+        "adopt",
+        candidate,
+        "--company",
+        folder,
+        "--reclassify",
+    ]);
+    assert!(run(&["reconcile", "--company", folder])
+        .trim_end()
+        .ends_with("reconciled"));
+    let verified = run(&["verify", "--company", folder]);
+    assert!(verified.contains("0 invariant violations"), "{verified}");
+}
+
 #[test]
 fn an_unknown_chart_exits_two_and_lists_the_packs() {
     let temp = tempfile::tempdir().expect("temp dir");
