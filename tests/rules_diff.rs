@@ -20,6 +20,20 @@ fn stockpost(args: &[&str]) -> Output {
         .expect("run stockpost")
 }
 
+/// `stockpost rules diff --candidate CANDIDATE --company COMPANY` with `extra` arguments.
+fn rules_diff(candidate: &Path, company: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "rules",
+        "diff",
+        "--candidate",
+        text(candidate),
+        "--company",
+        text(company),
+    ];
+    args.extend_from_slice(extra);
+    stockpost(&args)
+}
+
 fn text(path: &Path) -> &str {
     path.to_str().expect("UTF-8 path")
 }
@@ -138,16 +152,7 @@ fn diff_reports_the_moved_mapping_lines_balances_and_reclassification() {
     let before = batch_count(&company);
     let db_before = std::fs::read(company.join("stockpost.db")).unwrap();
 
-    let output = stockpost(&[
-        "rules",
-        "diff",
-        "--candidate",
-        text(&candidate),
-        "--company",
-        text(&company),
-        "--format",
-        "json",
-    ]);
+    let output = rules_diff(&candidate, &company, &["--format", "json"]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let diff = json(&output);
     assert_eq!(diff["differs"], true);
@@ -293,14 +298,7 @@ fn detail_lists_every_moved_line_with_its_gl_entry_and_the_full_replay_agrees() 
     assert_eq!(listed, stored);
 
     // The table names the pair and the journal; CSV has a section per table.
-    let output = stockpost(&[
-        "rules",
-        "diff",
-        "--candidate",
-        text(&candidate),
-        "--company",
-        text(&company),
-    ]);
+    let output = rules_diff(&candidate, &company, &[]);
     let table = stdout(&output);
     assert!(table.contains("cogs  4200         4210"), "{table}");
     assert!(
@@ -308,16 +306,7 @@ fn detail_lists_every_moved_line_with_its_gl_entry_and_the_full_replay_agrees() 
         "{table}"
     );
     assert!(table.contains("4200        -40199.81"), "{table}");
-    let output = stockpost(&[
-        "rules",
-        "diff",
-        "--candidate",
-        text(&candidate),
-        "--company",
-        text(&company),
-        "--format",
-        "csv",
-    ]);
+    let output = rules_diff(&candidate, &company, &["--format", "csv"]);
     let csv = stdout(&output);
     assert!(csv.contains("\nold_account,new_account,lines,amount\n4200,4210,223,40199.81\n"));
     assert!(
@@ -410,16 +399,7 @@ fn adopt_with_reclassify_reconciles_and_verifies() {
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
 
     // The candidate is the company's now, balances included: nothing differs any more.
-    let output = stockpost(&[
-        "rules",
-        "diff",
-        "--candidate",
-        text(&candidate),
-        "--company",
-        text(&company),
-        "--format",
-        "json",
-    ]);
+    let output = rules_diff(&candidate, &company, &["--format", "json"]);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
     let diff = json(&output);
     assert_eq!(diff["gl_lines"]["moved"], 0);
@@ -587,16 +567,7 @@ fn a_candidate_that_changes_the_sub_ledger_is_reported_without_a_journal() {
         ),
     )
     .unwrap();
-    let output = stockpost(&[
-        "rules",
-        "diff",
-        "--candidate",
-        text(&candidate),
-        "--company",
-        text(&company),
-        "--format",
-        "json",
-    ]);
+    let output = rules_diff(&candidate, &company, &["--format", "json"]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let diff = json(&output);
     assert_eq!(diff["replay"]["mode"], "full");
@@ -619,16 +590,7 @@ fn a_candidate_that_changes_the_sub_ledger_is_reported_without_a_journal() {
     let adjustment = candidate.join("rules/adjustment.rhai");
     let rule = std::fs::read_to_string(&adjustment).unwrap();
     std::fs::write(&adjustment, format!("{rule}\n// reviewed\n")).unwrap();
-    let output = stockpost(&[
-        "rules",
-        "diff",
-        "--candidate",
-        text(&trigger),
-        "--company",
-        text(&company),
-        "--format",
-        "json",
-    ]);
+    let output = rules_diff(&trigger, &company, &["--format", "json"]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let diff = json(&output);
     assert_eq!(diff["replay"]["mode"], "full");

@@ -309,22 +309,10 @@ fn diff_table(diff: &RulesDiff, detail: bool) -> String {
     }
     out.push('\n');
     if !diff.pairs.is_empty() {
-        let rows: Vec<Vec<String>> = diff
-            .pairs
-            .iter()
-            .map(|pair| {
-                vec![
-                    pair.old_account.clone(),
-                    pair.new_account.clone(),
-                    pair.lines.to_string(),
-                    amount(pair.amount),
-                ]
-            })
-            .collect();
         out.push_str(&table(
-            &["old_account", "new_account", "lines", "amount"],
+            &PAIR_HEADER,
             &[false, false, true, true],
-            &rows,
+            &pair_rows(diff),
         ));
     }
     if !diff.line_differences.is_empty() {
@@ -386,6 +374,23 @@ fn diff_table(diff: &RulesDiff, detail: bool) -> String {
         "\nthe candidate differs\n"
     });
     out
+}
+
+/// The columns of the moved lines summed per (old account, new account) pair.
+const PAIR_HEADER: [&str; 4] = ["old_account", "new_account", "lines", "amount"];
+
+fn pair_rows(diff: &RulesDiff) -> Vec<Vec<String>> {
+    diff.pairs
+        .iter()
+        .map(|pair| {
+            vec![
+                pair.old_account.clone(),
+                pair.new_account.clone(),
+                pair.lines.to_string(),
+                amount(pair.amount),
+            ]
+        })
+        .collect()
 }
 
 fn line_rows(diff: &RulesDiff) -> Vec<Vec<String>> {
@@ -479,21 +484,7 @@ fn csv_table(header: &[&str], rows: &[Vec<String>]) -> String {
 }
 
 fn diff_csv(diff: &RulesDiff, detail: bool) -> String {
-    let mut tables = vec![csv_table(
-        &["old_account", "new_account", "lines", "amount"],
-        &diff
-            .pairs
-            .iter()
-            .map(|pair| {
-                vec![
-                    pair.old_account.clone(),
-                    pair.new_account.clone(),
-                    pair.lines.to_string(),
-                    amount(pair.amount),
-                ]
-            })
-            .collect::<Vec<_>>(),
-    )];
+    let mut tables = vec![csv_table(&PAIR_HEADER, &pair_rows(diff))];
     tables.insert(
         0,
         csv_table(
