@@ -565,6 +565,13 @@ fn a_store_on_shared_accounts_reconciles_verifies_and_adopts_a_mapping_change() 
         folder,
         "--reclassify",
     ]);
+    // The candidate brought no rule tests: the company's are kept, and its year now says what
+    // the change moved.
+    assert!(dir.join("rules/tests/cases.toml").is_file());
+    let tests = stockpost(&dir, &["rules", "test", "rules", "--config", "config"]);
+    assert_eq!(tests.status.code(), Some(1), "{}", text(&tests.stdout));
+    let report = text(&tests.stdout);
+    assert!(report.contains("expected -2600.00, got 0.00"), "{report}");
     assert!(run(&["reconcile", "--company", folder])
         .trim_end()
         .ends_with("reconciled"));

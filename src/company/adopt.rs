@@ -6,6 +6,9 @@
 //! rules); with a reclassification, the same batch — one database transaction — posts the G/L
 //! entries that move today's balances onto the new accounts.
 //!
+//! The candidate's `rules/tests/` replaces the company's; a candidate without one keeps the
+//! company's rule tests.
+//!
 //! All or nothing: the new `rules/` (`config/`) is written beside the old one first
 //! (`.rules.adopting/`), then the two are swapped by renaming, then the batch is committed; if
 //! the commit fails the folders are swapped back, so the company is left as it was, files and
@@ -230,9 +233,16 @@ impl Swaps {
                 })
                 .collect()
         };
-        let tests = candidate
-            .rules_dir
-            .join(crate::rules::rule_tests::RULE_TESTS_DIR);
+        // The candidate's rule tests replace the company's; a candidate without any keeps the
+        // company's, so that adopting a folder of rule files never drops the cases and scenarios
+        // an accountant signed off (they now run against the new rules and say what moved).
+        let tests_dir = crate::rules::rule_tests::RULE_TESTS_DIR;
+        let candidate_tests = candidate.rules_dir.join(tests_dir);
+        let tests = if candidate_tests.is_dir() {
+            candidate_tests
+        } else {
+            folder.join("rules").join(tests_dir)
+        };
         let mut swaps = Swaps(Vec::new());
         let rules = strip(&candidate.rules.files, "rules/");
         swaps
