@@ -34,6 +34,19 @@ fn rules_diff(candidate: &Path, company: &Path, extra: &[&str]) -> Output {
     stockpost(&args)
 }
 
+/// `stockpost rules adopt CANDIDATE --company COMPANY` with `extra` arguments.
+fn rules_adopt(candidate: &Path, company: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "rules",
+        "adopt",
+        text(candidate),
+        "--company",
+        text(company),
+    ];
+    args.extend_from_slice(extra);
+    stockpost(&args)
+}
+
 fn text(path: &Path) -> &str {
     path.to_str().expect("UTF-8 path")
 }
@@ -322,16 +335,7 @@ fn adopt_with_reclassify_reconciles_and_verifies() {
     let root = tempfile::tempdir().unwrap();
     let company = example_company(root.path());
     let candidate = cogs_candidate(root.path(), &company, "candidate");
-    let output = stockpost(&[
-        "rules",
-        "adopt",
-        text(&candidate),
-        "--company",
-        text(&company),
-        "--reclassify",
-        "--format",
-        "json",
-    ]);
+    let output = rules_adopt(&candidate, &company, &["--reclassify", "--format", "json"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let adopted = json(&output);
     assert_eq!(adopted["adopted"], true);
@@ -412,13 +416,7 @@ fn adopt_without_reclassify_leaves_the_rule_change_visible_until_reclassified() 
     let root = tempfile::tempdir().unwrap();
     let company = example_company(root.path());
     let candidate = cogs_candidate(root.path(), &company, "candidate");
-    let output = stockpost(&[
-        "rules",
-        "adopt",
-        text(&candidate),
-        "--company",
-        text(&company),
-    ]);
+    let output = rules_adopt(&candidate, &company, &[]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(stdout(&output).contains("No reclassification"));
     assert_eq!(gl_on(&company, "4200"), (223, 4_019_981));
@@ -458,18 +456,17 @@ fn adopt_without_reclassify_leaves_the_rule_change_visible_until_reclassified() 
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
 
     // Adopting the same rules again with --reclassify moves what was left behind.
-    let output = stockpost(&[
-        "rules",
-        "adopt",
-        text(&candidate),
-        "--company",
-        text(&company),
-        "--reclassify",
-        "--document-no",
-        "RC-LATE",
-        "--posting-date",
-        "2026-10-31",
-    ]);
+    let output = rules_adopt(
+        &candidate,
+        &company,
+        &[
+            "--reclassify",
+            "--document-no",
+            "RC-LATE",
+            "--posting-date",
+            "2026-10-31",
+        ],
+    );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(stdout(&output).contains("4210         40199.81"));
     let output = stockpost(&["reconcile", "--company", text(&company)]);

@@ -318,16 +318,7 @@ fn diff_table(diff: &RulesDiff, detail: bool) -> String {
     if !diff.line_differences.is_empty() {
         out.push_str("\nG/L lines\n");
         out.push_str(&table(
-            &[
-                "gl_entry_no",
-                "posting_date",
-                "document_no",
-                "value_entry_no",
-                "role",
-                "old_account",
-                "new_account",
-                "amount",
-            ],
+            &LINE_HEADER,
             &[true, false, false, true, false, false, false, true],
             &line_rows(diff),
         ));
@@ -392,6 +383,18 @@ fn pair_rows(diff: &RulesDiff) -> Vec<Vec<String>> {
         })
         .collect()
 }
+
+/// The columns of each moved G/L line (`--detail`).
+const LINE_HEADER: [&str; 8] = [
+    "gl_entry_no",
+    "posting_date",
+    "document_no",
+    "value_entry_no",
+    "role",
+    "old_account",
+    "new_account",
+    "amount",
+];
 
 fn line_rows(diff: &RulesDiff) -> Vec<Vec<String>> {
     diff.line_differences
@@ -493,19 +496,7 @@ fn diff_csv(diff: &RulesDiff, detail: bool) -> String {
         ),
     );
     if detail {
-        tables.push(csv_table(
-            &[
-                "gl_entry_no",
-                "posting_date",
-                "document_no",
-                "value_entry_no",
-                "role",
-                "old_account",
-                "new_account",
-                "amount",
-            ],
-            &line_rows(diff),
-        ));
+        tables.push(csv_table(&LINE_HEADER, &line_rows(diff)));
     }
     tables.push(csv_table(
         &["account_no", "before", "after", "difference"],
