@@ -7,6 +7,7 @@ pub mod books;
 pub mod chart;
 pub mod company;
 pub mod config;
+pub mod contain;
 pub mod example;
 pub mod glpost;
 pub mod journal;

@@ -129,7 +129,7 @@ fn render_csv(books: &Books, entries: &[&GlEntry], dimension_codes: &BTreeSet<&s
                 .iter()
                 .map(|code| dimensions.get(*code).cloned().unwrap_or_default()),
         );
-        let _ = writer.write_record(&record);
+        let _ = writer.write_record(stockpost::report::spreadsheet_safe_record(&record));
     }
     writer
         .into_inner()

@@ -4,6 +4,8 @@
 
 use std::process::ExitCode;
 
+use stockpost::report::terminal::for_terminal;
+
 use super::EXIT_INPUT_ERROR;
 
 /// A failed command, ready to print.
@@ -33,14 +35,14 @@ impl CliError {
 
     /// Prints the error to stderr and returns its exit status.
     pub fn report(&self) -> ExitCode {
-        let message = self.message.trim_end();
+        let message = for_terminal(self.message.trim_end());
         if message.starts_with("error:") {
             eprintln!("{message}");
         } else {
             eprintln!("error: {message}");
         }
         for hint in &self.hints {
-            eprintln!("  {hint}");
+            eprintln!("  {}", for_terminal(hint));
         }
         ExitCode::from(self.exit)
     }

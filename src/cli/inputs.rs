@@ -196,7 +196,15 @@ pub fn example_options() -> ReplayOptions {
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error.
 pub fn write_stdout(text: &str) -> Result<(), CliError> {
+    use std::io::IsTerminal;
     let mut stdout = std::io::stdout().lock();
+    // Control characters from journals and rules are shown, not obeyed, on a terminal; a file
+    // or a pipe gets the data as it is.
+    let text = if stdout.is_terminal() {
+        stockpost::report::terminal::for_terminal(text)
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
     match stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())

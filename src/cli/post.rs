@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use stockpost::report::terminal::for_terminal;
 
 use clap::Args;
 
@@ -166,7 +167,7 @@ pub fn finish(result: Result<Vec<String>, CliError>) -> ExitCode {
         Ok(problems) if problems.is_empty() => ExitCode::SUCCESS,
         Ok(problems) => {
             for problem in &problems {
-                eprintln!("problem: {problem}");
+                eprintln!("problem: {}", for_terminal(problem));
             }
             ExitCode::from(super::EXIT_FAILURES)
         }

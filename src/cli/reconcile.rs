@@ -9,6 +9,7 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use stockpost::report::terminal::for_terminal;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -155,7 +156,7 @@ fn reconcile(args: &ReconcileArgs) -> Result<bool, CliError> {
     let progress = Progress::for_stderr();
     let run = replay_observed(&company, &journals, &options, &progress, &mut after_step)?;
     for problem in &run.problems {
-        eprintln!("problem: {problem}");
+        eprintln!("problem: {}", for_terminal(problem));
     }
     finish_report(args, &company, &run, &state, &steps, drill, trial_balance)
 }

@@ -182,7 +182,7 @@ pub fn render_csv(report: &ReconciliationReport, steps: &[StepCheck]) -> String 
     let _ = writer.write_record(header);
     for step in steps {
         for record in step_records(step) {
-            let _ = writer.write_record(&record);
+            let _ = writer.write_record(stockpost::report::spreadsheet_safe_record(&record));
         }
     }
     for cell in &report.cells {
@@ -200,13 +200,13 @@ pub fn render_csv(report: &ReconciliationReport, steps: &[StepCheck]) -> String 
             cell.unexplained.to_string(),
         ];
         row.extend([String::new(), String::new(), String::new()]);
-        let _ = writer.write_record(&row);
+        let _ = writer.write_record(stockpost::report::spreadsheet_safe_record(&row));
         for explanation in &cell.explanations {
             row[0] = "explanation".to_string();
             row[9] = explanation.cause.to_string();
             row[10] = explanation.amount.to_string();
             row[11] = entry_list(&explanation.entries);
-            let _ = writer.write_record(&row);
+            let _ = writer.write_record(stockpost::report::spreadsheet_safe_record(&row));
         }
     }
     let bytes = writer.into_inner().unwrap_or_default();
@@ -294,7 +294,7 @@ pub fn drill_table(role: &str, cells: &[DrillCell]) -> String {
 /// The drill-down as CSV: one row per entry, with its cell's key.
 pub fn drill_csv(cells: &[DrillCell]) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let _ = writer.write_record([
+    let _ = writer.write_record(stockpost::report::spreadsheet_safe_record([
         "role",
         "account",
         "location",
@@ -305,7 +305,7 @@ pub fn drill_csv(cells: &[DrillCell]) -> String {
         "document_no",
         "item_or_account",
         "amount",
-    ]);
+    ]));
     for cell in cells {
         let key = [
             cell.role.clone(),
@@ -316,7 +316,7 @@ pub fn drill_csv(cells: &[DrillCell]) -> String {
         for entry in cell.value_entries.iter().chain(&cell.gl_entries) {
             let mut record = key.to_vec();
             record.extend(stockpost::report::ReportRow::cells(entry));
-            let _ = writer.write_record(&record);
+            let _ = writer.write_record(stockpost::report::spreadsheet_safe_record(&record));
         }
     }
     let bytes = writer.into_inner().unwrap_or_default();

@@ -6,6 +6,7 @@
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use stockpost::report::terminal::for_terminal;
 
 use chrono::NaiveDate;
 
@@ -84,7 +85,7 @@ impl Progress {
 
     pub fn note(&self, message: &str) {
         if self.enabled {
-            eprintln!("{message}");
+            eprintln!("{}", for_terminal(&message));
         }
     }
 }

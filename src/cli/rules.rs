@@ -11,6 +11,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use stockpost::report::terminal::for_terminal;
 
 use stockpost::chart::ChartOfAccounts;
 use stockpost::config::{load_company_dir, CompanyConfig};
@@ -65,13 +66,13 @@ fn load_company(
     if let Err(message) = require_dir(rules_dir, "rule folder")
         .and_then(|()| require_dir(config_dir, "configuration folder"))
     {
-        eprintln!("error: {message}");
+        eprintln!("error: {}", for_terminal(&message.to_string()));
         return Err(ExitCode::from(2));
     }
     let chart = ChartOfAccounts::load(&config_dir.join(CHART_FILE)).map_err(|error| {
-        eprintln!("error: {error}");
+        eprintln!("error: {}", for_terminal(&error.to_string()));
         if let Some(hint) = pack_hint(rules_dir, config_dir) {
-            eprintln!("  {hint}");
+            eprintln!("  {}", for_terminal(&hint.to_string()));
         }
         ExitCode::from(2)
     })?;
@@ -224,7 +225,7 @@ pub fn test_and_print(
     let suite = match RuleTestSuite::read(&tests_dir) {
         Ok(suite) => suite,
         Err(error) => {
-            eprintln!("error: {error}");
+            eprintln!("error: {}", for_terminal(&error.to_string()));
             return ExitCode::from(2);
         }
     };

@@ -481,7 +481,9 @@ fn csv_table(header: &[&str], rows: &[Vec<String>]) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(header).expect("in-memory CSV");
     for row in rows {
-        writer.write_record(row).expect("in-memory CSV");
+        writer
+            .write_record(stockpost::report::spreadsheet_safe_record(row))
+            .expect("in-memory CSV");
     }
     String::from_utf8(writer.into_inner().expect("in-memory CSV")).expect("UTF-8 cells")
 }

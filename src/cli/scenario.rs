@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use stockpost::report::terminal::for_terminal;
 
 use clap::{Args, Subcommand, ValueEnum};
 
@@ -63,7 +64,7 @@ fn run_files(args: &RunArgs) -> ExitCode {
         Ok(scenarios) => scenarios,
         Err(errors) => {
             for error in &errors {
-                eprintln!("error: {error}");
+                eprintln!("error: {}", for_terminal(&error.to_string()));
             }
             eprintln!("fix the scenario file(s) above; nothing was run");
             return ExitCode::from(EXIT_INPUT_ERROR);

@@ -100,6 +100,33 @@ pub fn run_command_with_rules(
     command: &BatchCommand,
     lines: Option<&[JournalLine]>,
 ) -> Result<CommandOutcome, CommandError> {
+    // Journals are range-checked when read, so accepted lines do not overflow; if a long
+    // history still drives an amount past what Decimal holds, the batch is refused, never
+    // half-posted: the books it worked on are marked changed, and the caller discards them.
+    crate::contain::contain(|| run_command_unguarded(books, rules, trigger, command, lines))
+        .unwrap_or_else(|panic| {
+            let what = if crate::contain::is_overflow(&panic) {
+                "an amount of this batch is beyond what the engine can compute"
+            } else {
+                "the engine failed on this batch (a defect in stockpost: please report it)"
+            };
+            Err(CommandError {
+                message: format!(
+                    "{what}: {panic}; nothing was posted. Check the quantities and amounts \
+                     against docs/journal.md, Limits"
+                ),
+                books_changed: true,
+            })
+        })
+}
+
+fn run_command_unguarded(
+    books: &mut Books,
+    rules: &RuleSet,
+    trigger: Option<&AdjustmentTrigger>,
+    command: &BatchCommand,
+    lines: Option<&[JournalLine]>,
+) -> Result<CommandOutcome, CommandError> {
     let accounts = RuleSetAccounts::new(rules);
     let mut outcome = CommandOutcome::default();
     match command {

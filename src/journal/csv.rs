@@ -40,6 +40,9 @@ pub fn parse_csv(file_name: &str, text: &str) -> Result<Vec<JournalLine>, Journa
             .decode(&record, source)
             .map_err(|e| e.at(file_name, line))?
         {
+            if lines.len() == super::limits::MAX_LINES {
+                return Err(super::too_many_lines(file_name, line));
+            }
             lines.push(journal_line);
         }
     }

@@ -9,6 +9,9 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::fields::{field_set, Field, RawLine};
+use super::limits::{
+    written_decimals, MAX_DECIMALS, MAX_LINE_AMOUNT, MAX_QUANTITY, MAX_TEXT_CHARS, MAX_UNIT_AMOUNT,
+};
 use super::{Dimensions, JournalLine, JournalLineKind, LineCost, LineRef};
 use super::{RevaluationScope, RevaluationTarget};
 
@@ -148,11 +151,13 @@ pub(crate) fn decode_line(
 ) -> Decoded<JournalLine> {
     let line_type = line_type(raw)?;
     reject_unused_fields(raw, line_type)?;
+    check_text_lengths(raw, &dimensions)?;
     let fields = Fields { raw, line_type };
     let posting_date = fields.date(Field::PostingDate)?;
     let document_no = fields.required_text(Field::DocumentNo)?;
     let kind = fields.kind()?;
     fields.check_serial_quantity()?;
+    check_line_amount(&kind)?;
     Ok(JournalLine {
         source,
         posting_date,
@@ -163,6 +168,112 @@ pub(crate) fn decode_line(
         dimensions,
         kind,
     })
+}
+
+/// No text field, dimension code or dimension value longer than [`MAX_TEXT_CHARS`].
+fn check_text_lengths(raw: &RawLine<'_>, dimensions: &Dimensions) -> Decoded<()> {
+    let too_long = |name: String, text: &str| {
+        FieldError::new(
+            name,
+            format!(
+                "has {} characters; the limit is {MAX_TEXT_CHARS} (see docs/journal.md, Limits)",
+                text.chars().count()
+            ),
+        )
+    };
+    for field in Field::ALL {
+        if let Some(text) = raw.get(field) {
+            if text.chars().count() > MAX_TEXT_CHARS {
+                return Err(too_long(field.name().to_string(), text));
+            }
+        }
+    }
+    for (code, value) in dimensions {
+        if code.chars().count() > MAX_TEXT_CHARS {
+            return Err(too_long(format!("dim.{}", truncated(code)), code));
+        }
+        if value.chars().count() > MAX_TEXT_CHARS {
+            return Err(too_long(format!("dim.{code}"), value));
+        }
+    }
+    Ok(())
+}
+
+fn truncated(text: &str) -> String {
+    text.chars().take(40).collect()
+}
+
+/// Quantity × unit cost (or unit price) of a line that gives both, and the unit cost implied by
+/// an amount, within [`MAX_LINE_AMOUNT`] and [`MAX_UNIT_AMOUNT`]. The factors are at most 10^9
+/// each, so the product itself cannot overflow.
+fn check_line_amount(kind: &JournalLineKind) -> Decoded<()> {
+    use JournalLineKind as K;
+    let (quantity, unit, unit_field) = match kind {
+        K::Purchase { quantity, cost, .. } | K::PurchaseInvoice { quantity, cost, .. } => {
+            match cost {
+                LineCost::DirectUnitCost(unit) => (*quantity, *unit, Field::UnitCost),
+                LineCost::Amount(amount) => {
+                    if amount / quantity > MAX_UNIT_AMOUNT {
+                        return Err(FieldError::new(
+                            Field::Amount.name(),
+                            format!(
+                                "{amount} for {quantity} units is a unit cost above \
+                                 {MAX_UNIT_AMOUNT}, the limit (see docs/journal.md, Limits)"
+                            ),
+                        ));
+                    }
+                    return Ok(());
+                }
+            }
+        }
+        K::PurchaseReceipt {
+            quantity,
+            direct_unit_cost,
+            ..
+        }
+        | K::PurchaseReturn {
+            quantity,
+            direct_unit_cost,
+            ..
+        } => (*quantity, *direct_unit_cost, Field::UnitCost),
+        K::PositiveAdjustment {
+            quantity,
+            unit_cost,
+            ..
+        } => (*quantity, *unit_cost, Field::UnitCost),
+        K::Sale {
+            quantity,
+            unit_price,
+            ..
+        }
+        | K::SalesShipment {
+            quantity,
+            unit_price,
+            ..
+        }
+        | K::SalesInvoice {
+            quantity,
+            unit_price,
+            ..
+        }
+        | K::SalesReturn {
+            quantity,
+            unit_price,
+            ..
+        } => (*quantity, *unit_price, Field::UnitPrice),
+        _ => return Ok(()),
+    };
+    let amount = quantity * unit;
+    if amount > MAX_LINE_AMOUNT {
+        return Err(FieldError::new(
+            unit_field.name(),
+            format!(
+                "{quantity} × {unit} = {amount} is above {MAX_LINE_AMOUNT}, the largest amount \
+                 of one line; split the line (see docs/journal.md, Limits)"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn all_type_names() -> String {
@@ -454,9 +565,30 @@ impl Fields<'_, '_> {
         })
     }
 
+    /// A number with at most [`MAX_DECIMALS`] decimals.
     fn decimal(&self, field: Field, text: &str) -> Decoded<Decimal> {
-        Decimal::from_str(text)
-            .map_err(|_| FieldError::new(field.name(), format!("{text:?} is not a number")))
+        let value = Decimal::from_str(text).map_err(|_| {
+            let digits = text.bytes().filter(u8::is_ascii_digit).count();
+            let message = if digits > 20 && text.bytes().all(|b| b".-+0123456789".contains(&b)) {
+                format!(
+                    "{text:?} is far above the largest value a journal may carry (see \
+                     docs/journal.md, Limits)"
+                )
+            } else {
+                format!("{text:?} is not a number")
+            };
+            FieldError::new(field.name(), message)
+        })?;
+        if written_decimals(text) > MAX_DECIMALS as usize {
+            return Err(FieldError::new(
+                field.name(),
+                format!(
+                    "{text:?} has more than {MAX_DECIMALS} decimals; round it to {MAX_DECIMALS} \
+                     (see docs/journal.md, Limits)"
+                ),
+            ));
+        }
+        Ok(value)
     }
 
     fn quantity(&self) -> Decoded<Decimal> {
@@ -468,16 +600,39 @@ impl Fields<'_, '_> {
                 format!("{text:?} must be greater than zero: quantities are positive, the type gives the direction"),
             ));
         }
+        if quantity > MAX_QUANTITY {
+            return Err(FieldError::new(
+                Field::Quantity.name(),
+                format!(
+                    "{text:?} is above {MAX_QUANTITY}, the largest quantity of one line; split \
+                     the line (see docs/journal.md, Limits)"
+                ),
+            ));
+        }
         Ok(quantity)
     }
 
-    /// A cost, price or amount: a number that is not negative.
+    /// A cost, price or amount: a number that is not negative and within its field's limit.
     fn money(&self, field: Field, text: &str) -> Decoded<Decimal> {
         let value = self.decimal(field, text)?;
         if value.is_sign_negative() && !value.is_zero() {
             return Err(FieldError::new(
                 field.name(),
                 format!("{text:?} must not be negative"),
+            ));
+        }
+        let limit = match field {
+            Field::Amount | Field::InventoryValueRevalued => MAX_LINE_AMOUNT,
+            _ => MAX_UNIT_AMOUNT,
+        };
+        if value > limit {
+            return Err(FieldError::new(
+                field.name(),
+                format!(
+                    "{text:?} is above {limit}, the largest `{}` a line may carry (see \
+                     docs/journal.md, Limits)",
+                    field.name()
+                ),
             ));
         }
         Ok(value)

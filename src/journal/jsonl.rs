@@ -33,6 +33,9 @@ pub fn parse_jsonl(file_name: &str, text: &str) -> Result<Vec<JournalLine>, Jour
             line,
         };
         let journal_line = parse_object(content, source).map_err(|e| e.at(file_name, line))?;
+        if lines.len() == super::limits::MAX_LINES {
+            return Err(super::too_many_lines(file_name, line));
+        }
         lines.push(journal_line);
     }
     Ok(lines)

@@ -9,6 +9,7 @@ pub mod csv;
 mod decode;
 mod fields;
 pub mod jsonl;
+pub mod limits;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -216,6 +217,20 @@ pub fn parse_journal(file_name: &str, text: &str) -> Result<Vec<JournalLine>, Jo
             field: String::new(),
             message: "unknown journal format: name the file *.csv, *.jsonl or *.ndjson".to_string(),
         }),
+    }
+}
+
+/// The error for a journal with more than [`limits::MAX_LINES`] lines, at the first line over.
+fn too_many_lines(file_name: &str, line: u32) -> JournalParseError {
+    JournalParseError {
+        file: file_name.to_string(),
+        line,
+        field: String::new(),
+        message: format!(
+            "the journal has more than {} lines, the most one batch may hold; split it into \
+             several files (see docs/journal.md, Limits)",
+            limits::MAX_LINES
+        ),
     }
 }
 

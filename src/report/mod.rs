@@ -20,7 +20,11 @@ pub mod explain;
 pub mod render;
 pub mod run;
 pub mod steps;
+pub mod terminal;
 pub mod trial_balance;
 pub mod valuation;
 
-pub use render::{render_csv, render_json, render_table, Column, ReportRow};
+pub use render::{
+    render_csv, render_json, render_table, spreadsheet_safe, spreadsheet_safe_record, Column,
+    ReportRow,
+};

@@ -116,10 +116,53 @@ pub fn render_csv<R: ReportRow>(rows: &[R]) -> String {
     // Writing to a Vec cannot fail; a failure here would be a bug in the csv crate.
     writer.write_record(&header).expect("in-memory CSV");
     for row in rows {
-        writer.write_record(row.cells()).expect("in-memory CSV");
+        let cells = row.cells();
+        writer
+            .write_record(spreadsheet_safe_record(&cells))
+            .expect("in-memory CSV");
     }
     let bytes = writer.into_inner().expect("in-memory CSV");
     String::from_utf8(bytes).expect("cells are UTF-8")
+}
+
+/// A CSV cell as a spreadsheet will show it, never run it.
+///
+/// A spreadsheet treats a cell that starts with `=`, `+`, `-` or `@` as a formula, and a leading
+/// tab or carriage return can smuggle one in: `=HYPERLINK(...)` or `=cmd|' /C calc'!A0` taken from
+/// a document number would run when the export is opened. Such a cell gets a leading `'`, which
+/// spreadsheets show as text and do not display; a plain number (`-120.50`, `+3`) stays as it is,
+/// so amounts remain numbers. Every CSV stockpost writes goes through here (docs/cli.md).
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = matches!(
+        cell.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    );
+    if !risky || is_plain_number(cell) {
+        return std::borrow::Cow::Borrowed(cell);
+    }
+    std::borrow::Cow::Owned(format!("'{cell}"))
+}
+
+/// A record's cells through [`spreadsheet_safe`], for a CSV writer.
+pub fn spreadsheet_safe_record<I, S>(cells: I) -> Vec<String>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    cells
+        .into_iter()
+        .map(|cell| spreadsheet_safe(cell.as_ref()).into_owned())
+        .collect()
+}
+
+/// `[+-]digits[.digits]`, the only shape of a risky first character that is left alone.
+fn is_plain_number(cell: &str) -> bool {
+    let unsigned = cell.strip_prefix(['+', '-']).unwrap_or(cell);
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, "0"));
+    !whole.is_empty()
+        && !fraction.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Any serializable report as pretty JSON (amounts are strings, exact to the cent).
@@ -134,6 +177,25 @@ mod tests {
     use rust_decimal_macros::dec;
 
     use super::*;
+
+    #[test]
+    fn formulas_are_neutralised_and_numbers_kept() {
+        for (cell, safe) in [
+            ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("+cmd", "'+cmd"),
+            ("-2+3", "'-2+3"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+            ("-120.50", "-120.50"),
+            ("+3", "+3"),
+            ("PO-4711", "PO-4711"),
+            ("", ""),
+        ] {
+            assert_eq!(spreadsheet_safe(cell), safe, "{cell:?}");
+        }
+    }
 
     #[derive(Serialize)]
     struct Pair {

@@ -26,6 +26,7 @@ use notify_debouncer_full::{new_debouncer, DebounceEventResult};
 
 use crate::company::folder::journal_text;
 use crate::company::{CompanyError, CompanyErrorKind, OpenMode, Progress, Quiet, StoredCompany};
+use crate::report::terminal::for_terminal;
 use crate::rules::diff::{mapping_changes, MappingChange};
 use crate::store::{JournalText, ReconciliationSummary, StoreMarks};
 
@@ -248,7 +249,7 @@ impl Watcher {
     }
 
     fn emit(&mut self, event: WatchEvent) {
-        eprintln!("{}", event.describe());
+        eprintln!("{}", for_terminal(&event.describe()));
         self.events.emit(&event);
     }
 
@@ -401,7 +402,10 @@ impl Watcher {
             }
             Err(error) if error.kind == CompanyErrorKind::Store => {
                 // The database is busy or failing: the journal stays in the inbox for later.
-                eprintln!("watch: {name} left in the inbox: {}", error.message);
+                eprintln!(
+                    "watch: {name} left in the inbox: {}",
+                    for_terminal(&error.message)
+                );
                 self.reopen();
                 std::thread::sleep(Duration::from_millis(500));
             }
