@@ -6,8 +6,11 @@
 //! because Rhai's defaults differ between debug and release builds (call levels are 8 in debug
 //! and 64 in release) and some are unlimited (operations).
 
+use std::cell::RefCell;
+use std::time::{Duration, Instant};
+
 use rhai::packages::{Package, StandardPackage};
-use rhai::Engine;
+use rhai::{Dynamic, Engine};
 
 /// Resource limits of one rule evaluation. The same values apply in debug and release builds.
 ///
@@ -35,6 +38,14 @@ pub struct RuleLimits {
     pub max_functions: usize,
     /// Bytes in one rule file; larger files are refused before compiling.
     pub max_file_size: usize,
+    /// `.rhai` files in one rule set.
+    pub max_files: usize,
+    /// Bytes of all `.rhai` files of one rule set together.
+    pub max_rule_set_size: usize,
+    /// Wall time of one rule evaluation, in milliseconds: a backstop for single operations that
+    /// are expensive (a native sort of a large array is one operation). The operation budget
+    /// normally stops a rule first, and does so deterministically.
+    pub max_wall_time_ms: u64,
 }
 
 impl RuleLimits {
@@ -50,6 +61,9 @@ impl RuleLimits {
         max_variables: 256,
         max_functions: 256,
         max_file_size: 256 * 1024,
+        max_files: 64,
+        max_rule_set_size: 1024 * 1024,
+        max_wall_time_ms: 1_000,
     };
 }
 
@@ -79,5 +93,101 @@ pub fn build_engine(limits: &RuleLimits) -> Engine {
     engine.set_max_variables(limits.max_variables.max(1));
     engine.set_max_functions(limits.max_functions.max(1));
     engine.set_max_modules(0);
+    // Rhai's own operation count starts afresh in every closure a native function calls (the
+    // comparator of `sort`, the mapper of `map` ...), and `sort`/`dedup` take a comparator that
+    // failed as "equal" and carry on. The budget below counts every operation of the whole
+    // evaluation on its own, and once spent stops every further one, so the evaluation ends
+    // within a few operations and [`run_within_budget`] reports it even when a native function
+    // swallowed the error.
+    engine.on_progress(|_| {
+        BUDGET.with(|budget| {
+            let mut budget = budget.borrow_mut();
+            let budget = budget.as_mut()?;
+            budget.spend().then(|| Dynamic::from(BUDGET_SPENT))
+        })
+    });
     engine
+}
+
+/// The token a terminated evaluation carries.
+pub(crate) const BUDGET_SPENT: &str = "stockpost: rule budget spent";
+
+/// What ran out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BudgetExceeded {
+    /// More than `max_operations`, closures and nested calls included.
+    Operations { limit: u64 },
+    /// Longer than `max_wall_time_ms`.
+    WallTime { limit_ms: u64 },
+}
+
+impl BudgetExceeded {
+    pub fn describe(&self) -> String {
+        match self {
+            BudgetExceeded::Operations { limit } => format!(
+                "the rule exceeded its budget of {limit} operations for one evaluation \
+                 (closures passed to sort, map, filter ... and nested calls count too; a loop \
+                 that never ends?)"
+            ),
+            BudgetExceeded::WallTime { limit_ms } => format!(
+                "the rule ran longer than its budget of {limit_ms} ms for one evaluation"
+            ),
+        }
+    }
+}
+
+/// The budget of the evaluation running on this thread.
+struct Budget {
+    operations: u64,
+    max_operations: u64,
+    started: Instant,
+    max_wall_time: Duration,
+    exceeded: Option<BudgetExceeded>,
+}
+
+impl Budget {
+    /// Counts one operation; true when the budget is (or was already) spent.
+    fn spend(&mut self) -> bool {
+        if self.exceeded.is_some() {
+            return true;
+        }
+        self.operations += 1;
+        if self.operations > self.max_operations {
+            self.exceeded = Some(BudgetExceeded::Operations {
+                limit: self.max_operations,
+            });
+        } else if self.operations % 256 == 0 && self.started.elapsed() > self.max_wall_time {
+            self.exceeded = Some(BudgetExceeded::WallTime {
+                limit_ms: self.max_wall_time.as_millis() as u64,
+            });
+        }
+        self.exceeded.is_some()
+    }
+}
+
+thread_local! {
+    static BUDGET: RefCell<Option<Budget>> = const { RefCell::new(None) };
+}
+
+/// Runs one rule evaluation (`evaluate` calls the engine) under one budget covering everything
+/// it runs. Returns the evaluation's own result, or what ran out: a spent budget wins over any
+/// result, because a native function may have taken the stop for an ordinary answer.
+pub fn run_within_budget<T>(
+    limits: &RuleLimits,
+    evaluate: impl FnOnce() -> T,
+) -> Result<T, BudgetExceeded> {
+    let budget = Budget {
+        operations: 0,
+        max_operations: limits.max_operations.max(1),
+        started: Instant::now(),
+        max_wall_time: Duration::from_millis(limits.max_wall_time_ms.max(1)),
+        exceeded: None,
+    };
+    let outer = BUDGET.with(|slot| slot.borrow_mut().replace(budget));
+    let result = evaluate();
+    let spent = BUDGET.with(|slot| std::mem::replace(&mut *slot.borrow_mut(), outer));
+    match spent.and_then(|budget| budget.exceeded) {
+        Some(exceeded) => Err(exceeded),
+        None => Ok(result),
+    }
 }

@@ -46,7 +46,19 @@ pub fn read_rule_dir(dir: &Path, limits: &RuleLimits) -> Result<Vec<(String, Str
         }
     }
     paths.sort();
+    if paths.len() > limits.max_files {
+        return Err(RuleError::new(
+            RuleErrorKind::Io,
+            format!(
+                "{} holds {} .rhai files; a rule set has at most {}",
+                dir.display(),
+                paths.len(),
+                limits.max_files
+            ),
+        ));
+    }
     let mut files = Vec::with_capacity(paths.len());
+    let mut total = 0u64;
     for path in paths {
         let size = std::fs::metadata(&path).map_or(0, |metadata| metadata.len());
         if size > limits.max_file_size as u64 {
@@ -56,6 +68,18 @@ pub fn read_rule_dir(dir: &Path, limits: &RuleLimits) -> Result<Vec<(String, Str
                     "rule file {} has {size} bytes; the limit is {} bytes",
                     path.display(),
                     limits.max_file_size
+                ),
+            ));
+        }
+        total += size;
+        if total > limits.max_rule_set_size as u64 {
+            return Err(RuleError::new(
+                RuleErrorKind::Io,
+                format!(
+                    "the .rhai files of {} hold more than {} bytes together, the limit of a \
+                     rule set",
+                    dir.display(),
+                    limits.max_rule_set_size
                 ),
             ));
         }
@@ -93,12 +117,45 @@ fn base_name(name: &str) -> &str {
     name.rsplit(['/', '\\']).next().unwrap_or(name)
 }
 
+/// At most `max_files` files of at most `max_rule_set_size` bytes together.
+pub(crate) fn check_rule_set_size(
+    files: &[(String, String)],
+    limits: &RuleLimits,
+) -> Result<(), RuleError> {
+    let help = "a rule set is a handful of small files; move data (account lists, tables) into \
+                the rules as maps, or split the company";
+    if files.len() > limits.max_files {
+        return Err(RuleError::new(
+            RuleErrorKind::Io,
+            format!(
+                "the rule set has {} .rhai files; the limit is {}",
+                files.len(),
+                limits.max_files
+            ),
+        )
+        .with_help(help));
+    }
+    let total: usize = files.iter().map(|(_, text)| text.len()).sum();
+    if total > limits.max_rule_set_size {
+        return Err(RuleError::new(
+            RuleErrorKind::Io,
+            format!(
+                "the rule set's .rhai files hold {total} bytes together; the limit is {} bytes",
+                limits.max_rule_set_size
+            ),
+        )
+        .with_help(help));
+    }
+    Ok(())
+}
+
 /// Compiles every file; syntax errors of all files are returned together.
 pub(crate) fn compile_files(
     engine: &Engine,
     files: &[(String, String)],
     limits: &RuleLimits,
 ) -> Result<Vec<CompiledFile>, Vec<RuleError>> {
+    check_rule_set_size(files, limits).map_err(|error| vec![error])?;
     let mut compiled = Vec::new();
     let mut errors = Vec::new();
     for (name, text) in files {

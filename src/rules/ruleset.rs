@@ -15,7 +15,7 @@ use std::sync::{Arc, RwLock};
 use rhai::{CallFnOptions, Dynamic, Engine, EvalAltResult, Map, Position, Scope};
 
 use super::diagnostics::{RuleError, RuleErrorKind, SourceFile};
-use super::engine::{build_engine, RuleLimits};
+use super::engine::{build_engine, run_within_budget, BudgetExceeded, RuleLimits};
 use super::key::{AccountKey, GeneralKey, InventoryKey, POSTED_ENTRY_TYPES};
 use super::loader::{self, CompiledFile, GENERAL_FUNCTION, INVENTORY_FUNCTION};
 use super::role::{AccountRole, RoleSide};
@@ -324,16 +324,17 @@ impl RuleSet {
         })?;
         let argument = key.to_script_map(attributes);
         let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
-        let returned = self
-            .engine
-            .call_fn_with_options::<Dynamic>(
+        let returned = run_within_budget(&self.limits, || {
+            self.engine.call_fn_with_options::<Dynamic>(
                 options,
                 &mut Scope::new(),
                 &self.files[rule.file].ast,
                 rule.function,
                 (Dynamic::from_map(argument),),
             )
-            .map_err(|error| self.runtime_error(source, rule, &error).for_key(key))?;
+        })
+        .map_err(|exceeded| budget_error(source, rule.function, exceeded).for_key(key))?
+        .map_err(|error| self.runtime_error(source, rule, &error).for_key(key))?;
         self.validate(source, rule, returned)
             .map_err(|error| error.for_key(key))
     }
@@ -485,7 +486,9 @@ impl RuleSet {
         chart: &ChartOfAccounts,
     ) -> Result<(), RuleErrors> {
         let mut errors: Vec<RuleError> = Vec::new();
-        let mut record = |outcome: Outcome| {
+        // A rule that spent its budget on one key is stopped there: running it on every other
+        // key would multiply the time a hostile rule takes to be refused.
+        let mut record = |outcome: Outcome| -> bool {
             if let Err(error) = outcome.as_ref() {
                 let seen = errors.iter().any(|known| {
                     known.kind == error.kind
@@ -495,14 +498,17 @@ impl RuleSet {
                 if !seen {
                     errors.push(error.clone());
                 }
+                return error.kind == RuleErrorKind::LimitExceeded;
             }
+            false
         };
-        for key in known_inventory_keys(config) {
-            record(self.outcome(&self.inventory_rule, &key));
-        }
-        for key in known_general_keys(config, chart) {
-            record(self.outcome(&self.general_rule, &key));
-        }
+        let stopped = known_inventory_keys(config)
+            .iter()
+            .any(|key| record(self.outcome(&self.inventory_rule, key)))
+            || known_general_keys(config, chart)
+                .iter()
+                .any(|key| record(self.outcome(&self.general_rule, key)));
+        debug_assert!(!stopped || !errors.is_empty());
         if errors.is_empty() {
             Ok(())
         } else {
@@ -583,6 +589,20 @@ pub(super) fn runtime_error(
         error = error.with_help(format!("called through {}", call_chain.join(" -> ")));
     }
     error
+}
+
+/// A rule evaluation that spent its budget: at the entry function, with what ran out.
+pub(super) fn budget_error(
+    source: &SourceFile,
+    function: &str,
+    exceeded: BudgetExceeded,
+) -> RuleError {
+    RuleError::new(RuleErrorKind::LimitExceeded, exceeded.describe())
+        .at(source.function_location(function))
+        .with_help(
+            "nothing was posted; make the rule do less per key (no loops over large ranges, \
+             no sorting inside sort), then save it again",
+        )
 }
 
 fn describe(error: &EvalAltResult, limits: &RuleLimits) -> (RuleErrorKind, String) {

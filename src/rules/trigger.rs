@@ -17,9 +17,9 @@ use rhai::{Array, CallFnOptions, Dynamic, Engine, EvalAltResult, Map, Scope};
 use rust_decimal::Decimal;
 
 use super::diagnostics::{RuleError, RuleErrorKind};
-use super::engine::{build_engine, RuleLimits};
+use super::engine::{build_engine, run_within_budget, RuleLimits};
 use super::loader::{self, CompiledFile};
-use super::ruleset::{runtime_error, RuleErrors};
+use super::ruleset::{budget_error, runtime_error, RuleErrors};
 use crate::config::AutomaticCostAdjustment;
 use crate::ledger::{CostEntryType, Ledger};
 
@@ -100,18 +100,18 @@ impl AdjustmentTrigger {
     /// Asks the rule about one posted batch.
     pub fn decide(&self, batch: &TriggerBatch) -> Result<TriggerDecision, RuleError> {
         let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
-        let returned = self
-            .engine
-            .call_fn_with_options::<Dynamic>(
+        let argument = Dynamic::from_map(batch.to_script_map());
+        let returned = run_within_budget(&self.limits, || {
+            self.engine.call_fn_with_options::<Dynamic>(
                 options,
                 &mut Scope::new(),
                 &self.file.ast,
                 TRIGGER_FUNCTION,
-                (Dynamic::from_map(batch.to_script_map()),),
+                (argument,),
             )
-            .map_err(|error| {
-                runtime_error(&self.file.source, TRIGGER_FUNCTION, &error, &self.limits)
-            })?;
+        })
+        .map_err(|exceeded| budget_error(&self.file.source, TRIGGER_FUNCTION, exceeded))?
+        .map_err(|error| runtime_error(&self.file.source, TRIGGER_FUNCTION, &error, &self.limits))?;
         self.interpret(batch, returned)
     }
 
@@ -138,6 +138,13 @@ impl AdjustmentTrigger {
                 "`{TRIGGER_FUNCTION}` returned a {type_name}"
             )));
         };
+        if array.len() > self.limits.max_array_size {
+            return Err(bad_output(format!(
+                "`{TRIGGER_FUNCTION}` returned {} values; the sandbox limit is {}",
+                array.len(),
+                self.limits.max_array_size
+            )));
+        }
         let mut items = Vec::with_capacity(array.len());
         for value in array {
             let Some(item_no) = value.clone().into_immutable_string().ok() else {
