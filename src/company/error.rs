@@ -52,6 +52,20 @@ impl CompanyError {
             .hint("run `stockpost verify` to list every entry that differs")
     }
 
+    /// Another writer held the company for longer than this one would wait. Exit 3.
+    pub fn busy(message: impl Into<String>) -> CompanyError {
+        CompanyError::new(CompanyErrorKind::Store, message)
+    }
+
+    /// A writing command on a company folder this user may only read. Exit 3.
+    pub fn read_only(message: impl Into<String>) -> CompanyError {
+        CompanyError::new(CompanyErrorKind::Store, message).hint(
+            "the company folder is read-only: reading commands (status, verify, entries, \
+             export, reconcile) work; to post, adjust or post cost, run as a user who may \
+             write the folder",
+        )
+    }
+
     pub fn internal(message: impl Into<String>) -> CompanyError {
         CompanyError::new(CompanyErrorKind::Internal, message)
     }
@@ -61,13 +75,22 @@ impl CompanyError {
     }
 
     pub fn store(error: StoreError) -> CompanyError {
+        if let StoreError::Inexact { .. } = &error {
+            // A value of the batch does not fit the store: the input is at fault, not the store.
+            return CompanyError::input(error.to_string()).hint(
+                "keep quantities, costs and amounts within docs/journal.md, Limits, and \
+                 within the company's amount precision",
+            );
+        }
         let hint = match &error {
             StoreError::Missing { .. } => {
                 "create the company with `stockpost init DIR`, or pass --company DIR"
             }
             StoreError::ReadOnly { .. } => {
-                "make the file and its folder writable (SQLite writes a -wal file beside it), \
-                 or use a read-only command such as `stockpost status`"
+                "this user may not write the company folder or its database: reading commands \
+                 (status, verify, entries, export, reconcile) work; to post, adjust, post cost \
+                 or snapshot, make the folder and stockpost.db writable (SQLite writes a -wal \
+                 file beside it)"
             }
             StoreError::Locked { .. } => {
                 "another stockpost (or sqlite3) is writing to this company; wait for it to \

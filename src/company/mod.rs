@@ -18,6 +18,7 @@ pub mod rules_diff;
 pub mod session;
 pub mod snapshot_file;
 pub mod verify;
+pub mod writer_lock;
 
 pub use command::{run_command, CommandOutcome};
 pub use definition::{CompanyDefinition, LoadedCompany, DATABASE_FILE, SNAPSHOT_FILE};

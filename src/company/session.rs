@@ -28,7 +28,8 @@ use super::command::{run_command, run_command_on_lines, CommandOutcome};
 use super::definition::{database_path, CompanyDefinition, LoadedCompany};
 use super::error::CompanyError;
 use super::folder::{parse_journal_file, ParsedJournal};
-use super::progress::Progress;
+use super::progress::{Progress, Quiet};
+use super::writer_lock::{LockError, WriterLock};
 use super::snapshot_file::{self, RestoredBooks, SnapshotPolicy};
 
 /// How to open a company.
@@ -41,6 +42,9 @@ pub struct OpenMode {
     pub without_snapshot: bool,
     /// How long to wait for another process's write transaction, in milliseconds.
     pub busy_timeout_ms: Option<u64>,
+    /// How long a batch command waits for another writer of the company to finish
+    /// (default: `STOCKPOST_LOCK_WAIT_MS`, else [`super::writer_lock::DEFAULT_WAIT`]).
+    pub lock_wait: Option<std::time::Duration>,
 }
 
 /// A committed batch and what its command did.
@@ -77,6 +81,7 @@ pub struct StoredCompany {
     /// Why the company runs under the last stored definition instead of the folder's.
     definition_note: Option<String>,
     read_only: bool,
+    lock_wait: std::time::Duration,
 }
 
 impl StoredCompany {
@@ -98,6 +103,7 @@ impl StoredCompany {
             read_only: self.read_only,
             without_snapshot: false,
             busy_timeout_ms: None,
+            lock_wait: Some(self.lock_wait),
         };
         let folder = self.folder.clone();
         StoredCompany::open_as(
@@ -185,6 +191,7 @@ impl StoredCompany {
             snapshot_note,
             definition_note,
             read_only: mode.read_only,
+            lock_wait: mode.lock_wait.unwrap_or_else(super::writer_lock::wait_from_env),
         };
         session.restore(restored, progress)?;
         Ok(session)
@@ -229,7 +236,7 @@ impl StoredCompany {
         if self.marks != stored_marks {
             return Err(CompanyError::diverged(format!(
                 "the books rebuilt from the store do not match its last batch \
-                 ({:?} rebuilt, {:?} stored)",
+                 ({} rebuilt, {} stored)",
                 self.marks, stored_marks
             )));
         }
@@ -316,7 +323,9 @@ impl StoredCompany {
         parsed: &ParsedJournal,
         work_date: Option<NaiveDate>,
     ) -> Result<CommittedBatch, CompanyError> {
-        self.check_writable()?;
+        // Held until the batch is stored: the duplicate check and the posting see the books
+        // as the last writer left them.
+        let _lock = self.begin_write()?;
         let journal = &parsed.journal;
         if let Some(posted) = self
             .store
@@ -351,8 +360,59 @@ impl StoredCompany {
 
     /// Runs a batch command and stores it.
     pub fn run(&mut self, command: BatchCommand) -> Result<CommittedBatch, CompanyError> {
-        self.check_writable()?;
+        let _lock = self.begin_write()?;
         self.commit(command, None, None)
+    }
+
+    /// Takes the company's writer lock (waiting for another writer, bounded) and brings the
+    /// books up to the batches stored since they were read. Hold the lock until the batch is
+    /// committed.
+    fn begin_write(&mut self) -> Result<WriterLock, CompanyError> {
+        self.check_writable()?;
+        let notice = |message: &str| eprintln!("stockpost: {message}");
+        let lock = WriterLock::acquire(&self.folder, self.lock_wait, &notice).map_err(|error| {
+            match error {
+                LockError::TimedOut { waited, holder } => CompanyError::busy(format!(
+                    "another stockpost ({holder}) has been writing to {} for {:.1} s; nothing \
+                     was posted",
+                    self.folder.display(),
+                    waited.as_secs_f64()
+                ))
+                .hint(
+                    "run the command again when it is done, or wait longer with \
+                     STOCKPOST_LOCK_WAIT_MS (milliseconds)",
+                ),
+                LockError::Unavailable { path, detail } => CompanyError::read_only(format!(
+                    "cannot take the writer lock {}: {detail}",
+                    path.display()
+                )),
+            }
+        })?;
+        self.catch_up()?;
+        Ok(lock)
+    }
+
+    /// Replays the batches another process stored since these books were read.
+    fn catch_up(&mut self) -> Result<(), CompanyError> {
+        let stored = self.store.head().map_err(CompanyError::store)?;
+        let ours = self.head.last_batch.as_ref().map(|batch| batch.batch_id);
+        let theirs = stored.last_batch.as_ref().map(|batch| batch.batch_id);
+        if ours == theirs {
+            return Ok(());
+        }
+        let result = replay_batches(&self.store, &mut self.books, ours.unwrap_or(0), &Quiet)
+            .and_then(|_| super::config_change::apply(&mut self.books, &self.company.config));
+        if let Err(error) = result {
+            self.poisoned = true;
+            return Err(error);
+        }
+        // What the replay changed is stored already: the next batch writes only its own.
+        let _ = self.books.ledger.take_changes();
+        let accounts = RuleSetAccounts::new(&self.company.rules);
+        self.recon.apply_new_entries(&self.books, &accounts);
+        self.marks = StoreMarks::of(&self.books);
+        self.head = stored;
+        Ok(())
     }
 
     fn check_writable(&self) -> Result<(), CompanyError> {
@@ -496,7 +556,7 @@ impl StoredCompany {
         company: LoadedCompany,
         reclassification: Option<ReclassificationRequest>,
     ) -> Result<CommittedBatch, CompanyError> {
-        self.check_writable()?;
+        let _lock = self.begin_write()?;
         let config_changed = definition.config.hash != self.definition.config.hash;
         super::config_change::apply(&mut self.books, &company.config)?;
         let previous_company = std::mem::replace(&mut self.company, company);
@@ -582,7 +642,7 @@ fn replay_one(
     let marks = StoreMarks::of(books);
     if marks != batch.marks_after {
         return Err(CompanyError::diverged(format!(
-            "stored batch {} ({}) replays to other entry counts ({marks:?}) than stored ({:?})",
+            "stored batch {} ({}) replays to other entry counts ({marks}) than stored ({})",
             batch.batch_id,
             batch.command.name(),
             batch.marks_after

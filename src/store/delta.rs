@@ -17,6 +17,16 @@ pub struct StoreMarks {
     pub dimension_sets: u64,
 }
 
+impl std::fmt::Display for StoreMarks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} item ledger entries, {} value entries, {} G/L entries",
+            self.item_ledger_entries, self.value_entries, self.gl_entries
+        )
+    }
+}
+
 impl StoreMarks {
     /// The current lengths of the books' tables.
     pub fn of(books: &Books) -> StoreMarks {

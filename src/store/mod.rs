@@ -202,8 +202,8 @@ pub enum StoreError {
         supported: u32,
     },
     #[error(
-        "cannot store {table} entry {entry_no}: {column} = {value} has more decimals than the \
-         store keeps ({scale})"
+        "cannot store {table} entry {entry_no}: {column} = {value} {}; nothing of the batch \
+         was stored", inexact_reason(value, *scale)
     )]
     Inexact {
         table: &'static str,
@@ -226,6 +226,19 @@ pub enum StoreError {
     },
     #[error("company database {path}: {detail}")]
     Sqlite { path: String, detail: String },
+}
+
+/// Why a value does not fit an INTEGER column at `scale`: too many decimals, or too large.
+fn inexact_reason(value: &str, scale: u32) -> String {
+    let decimals = value
+        .split_once('.')
+        .map_or(0, |(_, fraction)| fraction.trim_end_matches('0').len());
+    if decimals > scale as usize {
+        format!("has more decimals than the store keeps ({scale})")
+    } else {
+        let largest = rust_decimal::Decimal::new(i64::MAX, scale);
+        format!("is beyond the largest value the store keeps (±{largest})")
+    }
 }
 
 /// The narrow interface between the books and where they are kept.

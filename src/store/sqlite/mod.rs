@@ -208,7 +208,13 @@ fn connect(path: &Path, options: OpenOptions) -> Result<Connection, StoreError> 
         OpenFlags::SQLITE_OPEN_READ_WRITE
     };
     let flags = access | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let connection = Connection::open_with_flags(path, flags).map_err(fail)?;
+    let mut connection = Connection::open_with_flags(path, flags).map_err(fail)?;
+    if options.read_only && !can_read(&connection) {
+        // A WAL database in a folder this user may not write: SQLite cannot create the -shm
+        // file a reader needs. Nobody is writing it through this folder, so it is read as an
+        // immutable file, provided no -wal file holds changes not yet merged into it.
+        connection = open_immutable(path).map_err(fail)?;
+    }
     connection
         .busy_timeout(std::time::Duration::from_millis(options.busy_timeout_ms))
         .map_err(fail)?;
@@ -222,6 +228,44 @@ fn connect(path: &Path, options: OpenOptions) -> Result<Connection, StoreError> 
     // A batch uses about 25 distinct statements; keep them all prepared between batches.
     connection.set_prepared_statement_cache_capacity(64);
     Ok(connection)
+}
+
+/// Whether a read-only connection can read the schema.
+fn can_read(connection: &Connection) -> bool {
+    connection
+        .query_row("SELECT count(*) FROM sqlite_master", [], |row| {
+            row.get::<_, i64>(0)
+        })
+        .is_ok()
+}
+
+/// `path` opened as an immutable file (no locks, no -shm), unless its -wal file holds data.
+fn open_immutable(path: &Path) -> rusqlite::Result<Connection> {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    if std::fs::metadata(&wal).is_ok_and(|meta| meta.len() > 0) {
+        return Err(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_READONLY),
+            Some(
+                "its -wal file holds changes not merged into the database yet, and the folder \
+                 cannot be written; ask someone who may write it to run any stockpost command \
+                 there once"
+                    .to_string(),
+            ),
+        ));
+    }
+    let mut uri = String::from("file:");
+    for byte in path.as_os_str().as_encoded_bytes() {
+        match byte {
+            b'?' | b'#' | b'%' => uri.push_str(&format!("%{byte:02X}")),
+            _ => uri.push(*byte as char),
+        }
+    }
+    uri.push_str("?immutable=1");
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+        | OpenFlags::SQLITE_OPEN_URI
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    Connection::open_with_flags(uri, flags)
 }
 
 fn set_pragmas(connection: &Connection, options: OpenOptions) -> rusqlite::Result<()> {

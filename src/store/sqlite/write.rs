@@ -133,8 +133,8 @@ impl BatchWriter<'_> {
         if stored != delta.before || !delta.after.covers(&delta.before) {
             return Err(StoreError::OutOfStep {
                 path: self.path.to_string(),
-                stored: format!("{stored:?}"),
-                batch: format!("{:?}", delta.before),
+                stored: stored.to_string(),
+                batch: delta.before.to_string(),
             }
             .into());
         }
