@@ -29,6 +29,17 @@ pub enum WatchEvent {
     },
     /// An inbox journal was refused and moved to `inbox/rejected/` with its error report.
     BatchRejected { file: String, error: String },
+    /// An inbox journal changed after it was read and posted: what was posted is the file as
+    /// it was read (`posted_lines`, `posted_hash`), not the file as it is now. The file is
+    /// moved to `inbox/changed/` with a receipt saying so; the lines written after the read
+    /// were not posted.
+    JournalChanged {
+        file: String,
+        batch_id: u64,
+        posted_lines: u64,
+        posted_hash: String,
+        hash_now: String,
+    },
     /// A new rule set (or configuration) passed every check and runs from the next batch on.
     RulesReloaded {
         rule_set_hash: String,
@@ -85,6 +96,16 @@ impl WatchEvent {
             WatchEvent::BatchRejected { file, error } => {
                 format!("rejected {file}: {}", first_line(error))
             }
+            WatchEvent::JournalChanged {
+                file,
+                batch_id,
+                posted_lines,
+                ..
+            } => format!(
+                "WARNING: {file} changed after it was read: batch {batch_id} holds the {posted_lines} \
+                 lines read, NOT what was written later; the file is in inbox/changed/ with its \
+                 receipt: post the missing lines as a new journal"
+            ),
             WatchEvent::RulesReloaded {
                 rule_set_hash,
                 changes,

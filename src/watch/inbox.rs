@@ -84,6 +84,22 @@ impl Inbox {
             .collect()
     }
 
+    /// The first journal file in name order, once it has been still for `settle`; `None` while
+    /// it is still changing (later names wait for it, so the inbox posts in name order).
+    pub fn next_ready(&mut self, now: Instant) -> Option<PathBuf> {
+        self.ready(now);
+        let (path, seen) = self.seen.iter_mut().next()?;
+        if now.duration_since(seen.since) < self.settle {
+            return None;
+        }
+        // A writer that still has the file open may only be pausing: wait for it to close.
+        if open_elsewhere(path) {
+            seen.since = now;
+            return None;
+        }
+        Some(path.clone())
+    }
+
     /// How many journal files wait (ready or still settling).
     pub fn waiting(&self) -> usize {
         self.seen.len()
@@ -92,6 +108,83 @@ impl Inbox {
     /// Forgets a file (after it was moved).
     pub fn forget(&mut self, path: &Path) {
         self.seen.remove(path);
+    }
+}
+
+/// Whether another process has `path` open (Linux: its `/proc/PID/fd` links); false where
+/// that cannot be told, and then the settle window alone decides.
+pub fn open_elsewhere(path: &Path) -> bool {
+    let Ok(target) = std::fs::canonicalize(path) else {
+        return false;
+    };
+    let Ok(processes) = std::fs::read_dir("/proc") else {
+        return false;
+    };
+    let own = std::process::id().to_string();
+    for process in processes.flatten() {
+        let name = process.file_name();
+        let Some(pid) = name.to_str() else { continue };
+        if pid == own || !pid.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let Ok(descriptors) = std::fs::read_dir(process.path().join("fd")) else {
+            continue;
+        };
+        for descriptor in descriptors.flatten() {
+            if std::fs::read_link(descriptor.path()).is_ok_and(|link| link == target) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// SHA-256 of a journal's text, lowercase hex: what was read and what is there now compare.
+pub fn text_hash(text: &str) -> String {
+    bytes_hash(text.as_bytes())
+}
+
+/// SHA-256 of `bytes`, lowercase hex.
+pub fn bytes_hash(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// `inbox/.processing`: the journal being posted (its path and hash), written before the
+/// batch starts and removed once the journal is filed away. Found at start, it names the
+/// journal that stopped the watcher last time.
+pub struct ProcessingMarker {
+    path: PathBuf,
+}
+
+impl ProcessingMarker {
+    const NAME: &'static str = ".processing";
+
+    pub fn write(inbox: &Path, journal: &Path) -> std::io::Result<ProcessingMarker> {
+        let hash = std::fs::read(journal).map(|bytes| bytes_hash(&bytes))?;
+        let path = inbox.join(Self::NAME);
+        write_atomically(&path, &format!("{hash}\n{}\n", journal.display()))?;
+        Ok(ProcessingMarker { path })
+    }
+
+    /// The journal path and hash of a marker left behind.
+    pub fn read(inbox: &Path) -> Option<(PathBuf, String)> {
+        let text = std::fs::read_to_string(inbox.join(Self::NAME)).ok()?;
+        let mut lines = text.lines();
+        let hash = lines.next()?.to_string();
+        let path = PathBuf::from(lines.next()?);
+        Some((path, hash))
+    }
+
+    pub fn clear(inbox: &Path) {
+        let _ = std::fs::remove_file(inbox.join(Self::NAME));
+    }
+
+    pub fn remove(self) {
+        let _ = std::fs::remove_file(&self.path);
     }
 }
 

@@ -107,41 +107,70 @@ pub fn watch(
         .map_err(|error| CompanyError::internal(format!("cannot start the loader: {error}")))?;
     let mut watcher = Watcher::new(folder, session, options, events);
     watcher.started();
+    watcher.recover_interrupted();
+    let forward = |message: Message, watcher: &mut Watcher| match message {
+        Message::Files(Ok(batch)) => {
+            // Opening or reading a file changes nothing; and the loader's own reads of
+            // rules/ would otherwise set off a reload every debounce window, forever.
+            let paths = batch
+                .iter()
+                .filter(|event| !event.kind.is_access())
+                .flat_map(|event| event.paths.iter());
+            if paths
+                .into_iter()
+                .any(|path| watcher.is_definition_file(path))
+            {
+                let _ = requests.send(LoadRequest {
+                    current: watcher.running_hashes(),
+                    noticed: Instant::now(),
+                });
+            }
+            true
+        }
+        Message::Files(Err(errors)) => {
+            for error in errors {
+                eprintln!("watch: file notification error: {error}");
+            }
+            true
+        }
+        Message::Loaded(outcome) => {
+            watcher.loaded(outcome);
+            true
+        }
+    };
+    let mut busy = false;
     while !stop.load(Ordering::SeqCst) {
-        match receiver.recv_timeout(options.poll) {
-            Ok(Message::Files(Ok(batch))) => {
-                // Opening or reading a file changes nothing; and the loader's own reads of
-                // rules/ would otherwise set off a reload every debounce window, forever.
-                let paths = batch
-                    .iter()
-                    .filter(|event| !event.kind.is_access())
-                    .flat_map(|event| event.paths.iter());
-                if paths
-                    .into_iter()
-                    .any(|path| watcher.is_definition_file(path))
-                {
-                    let _ = requests.send(LoadRequest {
-                        current: watcher.running_hashes(),
-                        noticed: Instant::now(),
-                    });
+        // With journals waiting, only look at the messages that are there; otherwise wait
+        // for one. Either way every message is seen between two batches, so a rule change is
+        // checked and swapped in however full the inbox is.
+        let first = if busy {
+            receiver.try_recv().map_err(|error| match error {
+                mpsc::TryRecvError::Empty => RecvTimeoutError::Timeout,
+                mpsc::TryRecvError::Disconnected => RecvTimeoutError::Disconnected,
+            })
+        } else {
+            receiver.recv_timeout(options.poll)
+        };
+        match first {
+            Ok(message) => {
+                forward(message, &mut watcher);
+                while let Ok(message) = receiver.try_recv() {
+                    forward(message, &mut watcher);
                 }
             }
-            Ok(Message::Files(Err(errors))) => {
-                for error in errors {
-                    eprintln!("watch: file notification error: {error}");
-                }
-            }
-            Ok(Message::Loaded(outcome)) => watcher.loaded(outcome),
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
         }
         // Between batches: the only place a new rule set is swapped in.
         watcher.swap_pending();
-        for path in watcher.inbox.ready(Instant::now()) {
-            if stop.load(Ordering::SeqCst) || watcher.fatal.is_some() {
-                break;
+        // One journal per turn, the first in name order, and only once it has settled: later
+        // names wait for it, so the inbox posts in name order, retries included.
+        busy = false;
+        if !stop.load(Ordering::SeqCst) && watcher.fatal.is_none() {
+            if let Some(path) = watcher.inbox.next_ready(Instant::now()) {
+                watcher.post_inbox_file(&path);
+                busy = true;
             }
-            watcher.post_inbox_file(&path);
         }
         if let Some(error) = watcher.fatal.take() {
             watcher.status.state = "failed".to_string();
@@ -349,14 +378,60 @@ impl Watcher {
         }
     }
 
-    /// Posts one inbox journal as one batch and files it away with its receipt or report.
+    /// Posts one inbox journal as one batch and files it away with its receipt or report. A
+    /// panic while posting it rejects it like any other failure; a crash (the process killed
+    /// or aborted) is recognised at the next start by the marker written here first.
     fn post_inbox_file(&mut self, path: &Path) {
-        let name = format!(
-            "inbox/{}",
-            path.file_name()
-                .and_then(|name| name.to_str())
-                .unwrap_or("journal")
-        );
+        let marker = inbox::ProcessingMarker::write(self.inbox.folder(), path);
+        let outcome = crate::contain::contain(|| self.post_inbox_file_unguarded(path));
+        if let Err(panic) = outcome {
+            if let Some(session) = self.session.as_mut() {
+                session.poison();
+            }
+            self.reopen();
+            let name = inbox_name(path);
+            let report = format!(
+                "error: stockpost failed while posting this journal: {panic}\n  nothing of it \
+                 was posted; this is a defect of stockpost: please report it with the journal\n"
+            );
+            if path.exists() {
+                self.reject(path, &name, &report);
+            }
+        }
+        if let Ok(marker) = marker {
+            marker.remove();
+        }
+    }
+
+    /// A journal that was being posted when the watcher last stopped without finishing it (the
+    /// marker is still there): if it is still in the inbox and not in the store, it made the
+    /// watcher crash, so it goes to `rejected/` instead of crashing it again.
+    fn recover_interrupted(&mut self) {
+        let Some((path, hash)) = inbox::ProcessingMarker::read(self.inbox.folder()) else {
+            return;
+        };
+        let text = std::fs::read_to_string(&path).ok();
+        let same = text
+            .as_deref()
+            .is_some_and(|text| inbox::text_hash(text) == hash);
+        if same {
+            let name = inbox_name(&path);
+            let stored = text
+                .and_then(|text| journal_text(&name, text).ok())
+                .is_some_and(|journal| self.already_mine(&journal));
+            if !stored {
+                let report = "error: the watcher stopped while posting this journal (it crashed \
+                              or was killed); nothing of it was posted\n  it is set aside so it \
+                              cannot stop the watcher again: check it, then drop it into the \
+                              inbox again\n";
+                self.reject(&path, &name, report);
+            }
+        }
+        inbox::ProcessingMarker::clear(self.inbox.folder());
+    }
+
+    fn post_inbox_file_unguarded(&mut self, path: &Path) {
+        let name = inbox_name(path);
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(error) => {
@@ -384,7 +459,15 @@ impl Watcher {
                     &after,
                     &committed.reconciliation,
                 );
-                self.file(path, "done", "receipt.json", &receipt);
+                // What was posted must be the whole file as it stands now: a writer that
+                // paused longer than the settle window has more to add.
+                let now = std::fs::read(path).ok();
+                let hash_now = now.as_deref().map(inbox::bytes_hash).unwrap_or_default();
+                if hash_now != inbox::text_hash(&journal.text) {
+                    self.changed_after_read(path, &name, &journal, committed.batch_id, hash_now);
+                } else {
+                    self.file(path, "done", "receipt.json", &receipt);
+                }
                 self.summary.batches_posted += 1;
                 self.status.batches_posted += 1;
                 self.status.last_batch_id = Some(committed.batch_id);
@@ -426,6 +509,37 @@ impl Watcher {
                 self.reject(path, &name, &error_report(&error));
             }
         }
+    }
+
+    /// The journal changed between the read and the move: loud event, status, and the file
+    /// kept in `inbox/changed/` with a receipt that says what was and was not posted.
+    fn changed_after_read(
+        &mut self,
+        path: &Path,
+        name: &str,
+        journal: &JournalText,
+        batch_id: u64,
+        hash_now: String,
+    ) {
+        let report = serde_json::json!({
+            "journal": name,
+            "batch_id": batch_id,
+            "posted_lines": journal.line_count,
+            "posted_content_hash": inbox::text_hash(&journal.text),
+            "content_hash_now": hash_now,
+            "warning": "the file changed after it was read: the batch holds the lines read \
+                        then, not the lines written later. Post the missing lines as a new \
+                        journal (the documents already posted are refused as duplicates).",
+        });
+        self.file(path, "changed", "receipt.json", &format!("{report:#}\n"));
+        self.status.changed_after_read.push(name.to_string());
+        self.emit(WatchEvent::JournalChanged {
+            file: name.to_string(),
+            batch_id,
+            posted_lines: journal.line_count,
+            posted_hash: inbox::text_hash(&journal.text),
+            hash_now,
+        });
     }
 
     /// Whether the store holds this very journal under this very name (a crash between the
@@ -509,6 +623,16 @@ impl Watcher {
         }
         self.written_status = Some(self.status.clone());
     }
+}
+
+/// How an inbox file is named in events, receipts and the store: `inbox/NAME`.
+fn inbox_name(path: &Path) -> String {
+    format!(
+        "inbox/{}",
+        path.file_name()
+            .and_then(|name| name.to_str())
+            .unwrap_or("journal")
+    )
 }
 
 /// A change of mapping, as the reload event and log show it.

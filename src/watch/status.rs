@@ -34,6 +34,9 @@ pub struct WatchStatus {
     pub reconciled: bool,
     pub reconciliation_differing_cells: u64,
     pub reconciliation_total_difference: String,
+    /// Journals that changed after they were read and posted, kept in `inbox/changed/`.
+    #[serde(default)]
+    pub changed_after_read: Vec<String>,
 }
 
 pub fn status_path(folder: &Path) -> PathBuf {
