@@ -396,6 +396,7 @@ impl StoredCompany {
                 )),
             }
         })?;
+        snapshot_file::remove_stale_temporary(&self.folder);
         self.catch_up()?;
         Ok(lock)
     }
@@ -503,6 +504,7 @@ impl StoredCompany {
 
     /// Writes a snapshot of the books now (after the last batch).
     pub fn write_snapshot(&mut self) -> Result<(), CompanyError> {
+        let _lock = self.begin_write()?;
         snapshot_file::write(self)?;
         self.snapshot_marks = self.marks;
         self.snapshot_batch = self.head.last_batch.as_ref().map(|batch| batch.batch_id);

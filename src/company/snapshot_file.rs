@@ -138,6 +138,12 @@ pub fn write_if_due(company: &StoredCompany) -> Result<bool, CompanyError> {
     Ok(true)
 }
 
+/// Removes a temporary snapshot a writer killed midway left behind. Call it only while holding
+/// the company's writer lock: only a writer writes the temporary file.
+pub fn remove_stale_temporary(folder: &Path) {
+    let _ = std::fs::remove_file(folder.join(format!("{SNAPSHOT_FILE}.tmp")));
+}
+
 /// Writes a snapshot of the books now (after the last stored batch).
 pub fn write(company: &StoredCompany) -> Result<(), CompanyError> {
     let Some(last) = &company.head().last_batch else {
