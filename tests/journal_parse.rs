@@ -715,7 +715,7 @@ fn json_unknown_key_and_wrong_json_types() {
 
 #[test]
 fn json_numbers_are_read_as_decimals_not_floats() {
-    let text = r#"{"type":"purchase","posting_date":"2026-10-01","document_no":"P","item":"2000","quantity":0.1,"unit_cost":12.345678901234}"#;
+    let text = r#"{"type":"purchase","posting_date":"2026-10-01","document_no":"P","item":"2000","quantity":0.1,"unit_cost":123456789.12345}"#;
     let line = &parse_jsonl("p.jsonl", text).unwrap()[0];
     assert_eq!(
         line.kind,
@@ -723,7 +723,7 @@ fn json_numbers_are_read_as_decimals_not_floats() {
             item: s("2000"),
             location: s(""),
             quantity: dec!(0.1),
-            cost: LineCost::DirectUnitCost(dec!(12.345678901234)),
+            cost: LineCost::DirectUnitCost(dec!(123456789.12345)),
         }
     );
 }

@@ -4,6 +4,8 @@
 //! mode, nothing stored) and `stockpost example --in-memory`; without journal files they work on
 //! the company's store instead (see `stored.rs`).
 
+use stockpost::store::rows::{check_new_rows_fit, Scales};
+use stockpost::store::StoreMarks;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use stockpost::report::terminal::for_terminal;
@@ -149,15 +151,31 @@ fn post_journal_file(
     let lines =
         parse_journal(&journal.name, &journal.text).map_err(|error| failed(error.to_string()))?;
     let before = Counts::of(&run.books);
+    let marks = StoreMarks::of(&run.books);
     let mut queued = 0;
     if let Some(work_date) = options.work_date.or_else(|| last_posting_date(&lines)) {
         let context = PostingContext { work_date };
-        let posting = run
-            .books
-            .post_journal(&lines, &context, accounts)
+        // As in the store's batches (company::command): a panic of the core refuses the
+        // journal with a message instead of ending the process.
+        let posted = stockpost::contain::contain(|| -> Result<u64, CliError> {
+            let posting = run
+                .books
+                .post_journal(&lines, &context, accounts)
+                .map_err(|error| failed(error.to_string()))?;
+            Ok(posting.queued_value_entries
+                + run_trigger(company, run, &posting, work_date, accounts)?)
+        })
+        .unwrap_or_else(|panic| {
+            Err(failed(format!(
+                "an amount of this journal is beyond what the engine can compute: {panic}; \
+                 check the quantities and amounts against docs/journal.md, Limits"
+            )))
+        })?;
+        queued += posted;
+        // The store would refuse entries whose amounts do not fit its columns; so does a run
+        // in memory, so that --dry-run says what post would.
+        check_new_rows_fit(&run.books, &marks, Scales::for_config(&company.config))
             .map_err(|error| failed(error.to_string()))?;
-        queued += posting.queued_value_entries;
-        queued += run_trigger(company, run, &posting, work_date, accounts)?;
     }
     let step = before.step(&run.books, &journal.name, lines.len() as u64, queued);
     run.steps.push(step);

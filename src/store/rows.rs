@@ -282,6 +282,30 @@ impl RowKeys<'_> {
     }
 }
 
+/// Checks that every entry the books gained since `before` fits the store's columns at
+/// `scales`, writing nothing: what `commit_batch` would refuse with [`StoreError::Inexact`].
+/// `post --dry-run` runs it after each journal, so a batch the store would refuse is refused
+/// in memory too.
+pub fn check_new_rows_fit(
+    books: &Books,
+    before: &StoreMarks,
+    scales: Scales,
+) -> Result<(), StoreError> {
+    let now = StoreMarks::of(books);
+    for table in [
+        EntryTable::ItemLedgerEntry,
+        EntryTable::ItemLedgerEntryStatus,
+        EntryTable::ValueEntry,
+        EntryTable::ValueEntryStatus,
+        EntryTable::ItemApplicationEntry,
+        EntryTable::GlEntry,
+    ] {
+        let keys = RowKeys::Positions(table.mark(before)..table.mark(&now));
+        visit_rows(books, table, keys, scales, &mut |_, _| Ok(()))?;
+    }
+    Ok(())
+}
+
 /// The rows of `table` for `keys`, in key order.
 pub fn rows_of(
     books: &Books,
