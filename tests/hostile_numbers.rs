@@ -189,7 +189,11 @@ fn every_numeric_field_at_and_around_its_limit() {
                 let mut args = args.clone();
                 args.extend(["--company", ".", file.to_str().unwrap()]);
                 let output = stockpost(&company, &args);
-                let what = format!("{} = {value} ({})", case.field, args[..args.len() - 3].join(" "));
+                let what = format!(
+                    "{} = {value} ({})",
+                    case.field,
+                    args[..args.len() - 3].join(" ")
+                );
                 assert_eq!(status(&output, &what), 2, "{what}: {}", stderr(&output));
                 let expected = format!("{}:{line_no}: field `{}`: ", file.display(), case.field);
                 let message = stderr(&output);
@@ -200,7 +204,12 @@ fn every_numeric_field_at_and_around_its_limit() {
                 checked += 1;
             }
         }
-        assert_eq!(batches(&company), 0, "{}: a refused journal stored a batch", case.field);
+        assert_eq!(
+            batches(&company),
+            0,
+            "{}: a refused journal stored a batch",
+            case.field
+        );
         // At the limit the journal posts, in memory and into the store, and every command
         // that reads or adjusts the books runs on it.
         let file = company.join("limit.csv");
@@ -275,7 +284,14 @@ fn charges_on_a_tiny_quantity_are_refused_whole_not_half_posted() {
     );
     let dry = stockpost(
         &company,
-        &["post", "--dry-run", "--company", ".", "charges.csv", "sale.csv"],
+        &[
+            "post",
+            "--dry-run",
+            "--company",
+            ".",
+            "charges.csv",
+            "sale.csv",
+        ],
     );
     assert_eq!(status(&dry, "dry run"), 2, "{}", stderr(&dry));
     let charges = stockpost(&company, &["post", "--company", ".", "charges.csv"]);
@@ -295,6 +311,11 @@ fn charges_on_a_tiny_quantity_are_refused_whole_not_half_posted() {
     assert_eq!(batches(&company), 1);
     for command in ["adjust", "reconcile", "verify"] {
         let output = stockpost(&company, &[command, "--company", "."]);
-        assert_eq!(status(&output, command), 0, "{command}: {}", stderr(&output));
+        assert_eq!(
+            status(&output, command),
+            0,
+            "{command}: {}",
+            stderr(&output)
+        );
     }
 }

@@ -89,10 +89,7 @@ fn every_hostile_rule_is_refused_within_the_bound_in_check_and_post() {
     let root = tempfile::tempdir().unwrap();
     for (index, (name, body)) in HOSTILE.iter().enumerate() {
         let folder = hostile_company(root.path(), &format!("h{index}"), body);
-        let (check, took) = timed(
-            &folder,
-            &["rules", "check", "rules", "--config", "config"],
-        );
+        let (check, took) = timed(&folder, &["rules", "check", "rules", "--config", "config"]);
         assert_eq!(check.status.code(), Some(1), "{name}: {}", printed(&check));
         assert!(took < BOUND, "{name}: rules check took {took:?}");
         assert!(
@@ -189,7 +186,15 @@ impl Watch {
     fn start(folder: &Path) -> Watch {
         let mut child = Command::new(env!("CARGO_BIN_EXE_stockpost"))
             .current_dir(folder)
-            .args(["watch", "--company", ".", "--events", "-", "--debounce-ms", "100"])
+            .args([
+                "watch",
+                "--company",
+                ".",
+                "--events",
+                "-",
+                "--debounce-ms",
+                "100",
+            ])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -254,7 +259,10 @@ fn watch_keeps_its_rules_through_hostile_saves_and_takes_the_next_fix() {
         let rejected = rejected.unwrap_or_else(|| panic!("{name}: no reload_rejected event"));
         assert!(rejected.contains("inventory.rhai"), "{name}: {rejected}");
         // The debounce window (100 ms) and the refusal, well inside the bound.
-        assert!(took < BOUND + Duration::from_millis(100), "{name}: {took:?}");
+        assert!(
+            took < BOUND + Duration::from_millis(100),
+            "{name}: {took:?}"
+        );
     }
     // The rules still running post a journal; then a real change is picked up.
     purchase_journal(&folder, "inbox/p.csv", "P-1");

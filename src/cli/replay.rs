@@ -4,11 +4,11 @@
 //! mode, nothing stored) and `stockpost example --in-memory`; without journal files they work on
 //! the company's store instead (see `stored.rs`).
 
-use stockpost::store::rows::{check_new_rows_fit, Scales};
-use stockpost::store::StoreMarks;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use stockpost::report::terminal::for_terminal;
+use stockpost::store::rows::{check_new_rows_fit, Scales};
+use stockpost::store::StoreMarks;
 
 use chrono::NaiveDate;
 

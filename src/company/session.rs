@@ -29,8 +29,8 @@ use super::definition::{database_path, CompanyDefinition, LoadedCompany};
 use super::error::CompanyError;
 use super::folder::{parse_journal_file, ParsedJournal};
 use super::progress::{Progress, Quiet};
-use super::writer_lock::{LockError, WriterLock};
 use super::snapshot_file::{self, RestoredBooks, SnapshotPolicy};
+use super::writer_lock::{LockError, WriterLock};
 
 /// How to open a company.
 #[derive(Debug, Clone, Copy, Default)]
@@ -199,7 +199,9 @@ impl StoredCompany {
             snapshot_note,
             definition_note,
             read_only: mode.read_only,
-            lock_wait: mode.lock_wait.unwrap_or_else(super::writer_lock::wait_from_env),
+            lock_wait: mode
+                .lock_wait
+                .unwrap_or_else(super::writer_lock::wait_from_env),
         };
         session.restore(restored, progress)?;
         Ok(session)
@@ -378,24 +380,25 @@ impl StoredCompany {
     fn begin_write(&mut self) -> Result<WriterLock, CompanyError> {
         self.check_writable()?;
         let notice = |message: &str| eprintln!("stockpost: {message}");
-        let lock = WriterLock::acquire(&self.folder, self.lock_wait, &notice).map_err(|error| {
-            match error {
-                LockError::TimedOut { waited, holder } => CompanyError::busy(format!(
-                    "another stockpost ({holder}) has been writing to {} for {:.1} s; nothing \
+        let lock =
+            WriterLock::acquire(&self.folder, self.lock_wait, &notice).map_err(
+                |error| match error {
+                    LockError::TimedOut { waited, holder } => CompanyError::busy(format!(
+                        "another stockpost ({holder}) has been writing to {} for {:.1} s; nothing \
                      was posted",
-                    self.folder.display(),
-                    waited.as_secs_f64()
-                ))
-                .hint(
-                    "run the command again when it is done, or wait longer with \
+                        self.folder.display(),
+                        waited.as_secs_f64()
+                    ))
+                    .hint(
+                        "run the command again when it is done, or wait longer with \
                      STOCKPOST_LOCK_WAIT_MS (milliseconds)",
-                ),
-                LockError::Unavailable { path, detail } => CompanyError::read_only(format!(
-                    "cannot take the writer lock {}: {detail}",
-                    path.display()
-                )),
-            }
-        })?;
+                    ),
+                    LockError::Unavailable { path, detail } => CompanyError::read_only(format!(
+                        "cannot take the writer lock {}: {detail}",
+                        path.display()
+                    )),
+                },
+            )?;
         snapshot_file::remove_stale_temporary(&self.folder);
         self.catch_up()?;
         Ok(lock)

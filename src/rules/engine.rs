@@ -129,9 +129,9 @@ impl BudgetExceeded {
                  (closures passed to sort, map, filter ... and nested calls count too; a loop \
                  that never ends?)"
             ),
-            BudgetExceeded::WallTime { limit_ms } => format!(
-                "the rule ran longer than its budget of {limit_ms} ms for one evaluation"
-            ),
+            BudgetExceeded::WallTime { limit_ms } => {
+                format!("the rule ran longer than its budget of {limit_ms} ms for one evaluation")
+            }
         }
     }
 }

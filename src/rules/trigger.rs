@@ -111,7 +111,9 @@ impl AdjustmentTrigger {
             )
         })
         .map_err(|exceeded| budget_error(&self.file.source, TRIGGER_FUNCTION, exceeded))?
-        .map_err(|error| runtime_error(&self.file.source, TRIGGER_FUNCTION, &error, &self.limits))?;
+        .map_err(|error| {
+            runtime_error(&self.file.source, TRIGGER_FUNCTION, &error, &self.limits)
+        })?;
         self.interpret(batch, returned)
     }
 

@@ -163,8 +163,9 @@ pub struct ProcessingMarker {
 impl ProcessingMarker {
     const NAME: &'static str = ".processing";
 
-    pub fn write(inbox: &Path, journal: &Path) -> std::io::Result<ProcessingMarker> {
-        let hash = std::fs::read(journal).map(|bytes| bytes_hash(&bytes))?;
+    /// Marks `journal`, read as `text`, as being posted.
+    pub fn write(inbox: &Path, journal: &Path, text: &str) -> std::io::Result<ProcessingMarker> {
+        let hash = text_hash(text);
         let path = inbox.join(Self::NAME);
         write_atomically(&path, &format!("{hash}\n{}\n", journal.display()))?;
         Ok(ProcessingMarker { path })

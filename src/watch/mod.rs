@@ -382,8 +382,17 @@ impl Watcher {
     /// panic while posting it rejects it like any other failure; a crash (the process killed
     /// or aborted) is recognised at the next start by the marker written here first.
     fn post_inbox_file(&mut self, path: &Path) {
-        let marker = inbox::ProcessingMarker::write(self.inbox.folder(), path);
-        let outcome = crate::contain::contain(|| self.post_inbox_file_unguarded(path));
+        // Read once: the marker's hash, the batch and the check after it all see these bytes.
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(error) => {
+                let message = format!("error: cannot read {}: {error}\n", path.display());
+                self.reject(path, &inbox_name(path), &message);
+                return;
+            }
+        };
+        let marker = inbox::ProcessingMarker::write(self.inbox.folder(), path, &text);
+        let outcome = crate::contain::contain(|| self.post_inbox_file_unguarded(path, text));
         if let Err(panic) = outcome {
             if let Some(session) = self.session.as_mut() {
                 session.poison();
@@ -430,16 +439,8 @@ impl Watcher {
         inbox::ProcessingMarker::clear(self.inbox.folder());
     }
 
-    fn post_inbox_file_unguarded(&mut self, path: &Path) {
+    fn post_inbox_file_unguarded(&mut self, path: &Path, text: String) {
         let name = inbox_name(path);
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(error) => {
-                let message = format!("cannot read {}: {error}", path.display());
-                self.reject(path, &name, &message);
-                return;
-            }
-        };
         let journal = match journal_text(&name, text) {
             Ok(journal) => journal,
             Err(error) => {

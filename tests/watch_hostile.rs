@@ -1,0 +1,288 @@
+//! `stockpost watch` under careless writers and bad journals, through the real binary: a writer
+//! that pauses mid-file, a writer that appends after the file was taken, a journal that stopped
+//! the watcher last time, a rule change while the inbox is full, and the inbox's name order.
+
+mod hostile_support;
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use hostile_support::{company, stdout, stockpost};
+
+struct Watch {
+    child: Child,
+    lines: std::sync::mpsc::Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl Watch {
+    fn start(folder: &Path, settle_ms: u64) -> Watch {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_stockpost"))
+            .current_dir(folder)
+            .args([
+                "watch",
+                "--company",
+                ".",
+                "--events",
+                "-",
+                "--debounce-ms",
+                "100",
+            ])
+            .args(["--settle-ms", &settle_ms.to_string()])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (sender, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = sender.send(line.replace(": ", ":"));
+            }
+        });
+        let mut watch = Watch {
+            child,
+            lines,
+            seen: Vec::new(),
+        };
+        watch
+            .wait_for("started", Duration::from_secs(30))
+            .expect("the watcher starts");
+        watch
+    }
+
+    fn wait_for(&mut self, event: &str, within: Duration) -> Option<String> {
+        let deadline = Instant::now() + within;
+        let needle = format!("\"event\":\"{event}\"");
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    self.seen.push(line.clone());
+                    if line.contains(&needle) {
+                        return Some(line);
+                    }
+                }
+                Err(_) => return None,
+            }
+        }
+        None
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn purchase_lines(from: usize, to: usize) -> String {
+    (from..to)
+        .map(|index| format!("purchase,2026-10-01,P-{index},1000,MAIN,1,10\n"))
+        .collect()
+}
+
+const HEADER: &str = "type,posting_date,document_no,item,location,quantity,unit_cost\n";
+
+fn value_entries(folder: &Path) -> u64 {
+    let output = stockpost(folder, &["status", "--company", "."]);
+    stdout(&output)
+        .lines()
+        .find_map(|line| line.strip_prefix("entries: "))
+        .and_then(|rest| rest.split(" item ledger, ").nth(1))
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|count| count.parse().ok())
+        .unwrap_or(0)
+}
+
+/// A writer that keeps the file open and pauses 1.5 s (three settle windows) at a line boundary
+/// gets its whole file posted: the watcher waits for it to close the file.
+#[test]
+fn a_writer_pausing_mid_file_gets_the_whole_file_posted() {
+    let root = tempfile::tempdir().unwrap();
+    let folder = company(root.path(), "slow");
+    let mut watch = Watch::start(&folder, 500);
+    let mut file = std::fs::File::create(folder.join("inbox/slow.csv")).unwrap();
+    file.write_all(format!("{HEADER}{}", purchase_lines(0, 5)).as_bytes())
+        .unwrap();
+    file.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    file.write_all(purchase_lines(5, 10).as_bytes()).unwrap();
+    drop(file);
+    let posted = watch
+        .wait_for("batch_posted", Duration::from_secs(10))
+        .expect("posted");
+    assert!(posted.contains("\"lines\":10"), "{posted}");
+    assert!(folder.join("inbox/done/slow.csv").is_file());
+    assert_eq!(value_entries(&folder), 10);
+}
+
+/// A writer that appends to the file after the watcher read it: the batch holds what was read,
+/// and the file goes to `inbox/changed/` with a receipt, an event and the status saying so.
+#[test]
+fn a_journal_that_changes_after_it_was_read_is_reported_not_filed_as_done() {
+    let root = tempfile::tempdir().unwrap();
+    let folder = company(root.path(), "changed");
+    // A journal large enough that posting it takes a while, appended to as soon as it is taken.
+    let mut text = HEADER.to_string();
+    text += &purchase_lines(0, 3000);
+    let path = folder.join("inbox/big.csv");
+    let mut watch = Watch::start(&folder, 200);
+    std::fs::write(&path, &text).unwrap();
+    // Append once the watcher has marked the file as being posted.
+    let marker = folder.join("inbox/.processing");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !marker.exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .unwrap();
+    file.write_all(purchase_lines(3000, 3001).as_bytes())
+        .unwrap();
+    drop(file);
+    let changed = watch
+        .wait_for("journal_changed", Duration::from_secs(30))
+        .unwrap_or_else(|| panic!("no journal_changed event: {:?}", watch.seen));
+    assert!(changed.contains("\"posted_lines\":3000"), "{changed}");
+    let receipt =
+        std::fs::read_to_string(folder.join("inbox/changed/big.csv.receipt.json")).unwrap();
+    assert!(receipt.contains("\"posted_lines\": 3000"), "{receipt}");
+    assert!(!folder.join("inbox/done/big.csv").exists());
+    // The status file is rewritten once the turn that emitted the event ends.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mut status = String::new();
+    while !status.contains("\"changed_after_read\": [\n    \"inbox/big.csv\"")
+        && Instant::now() < deadline
+    {
+        std::thread::sleep(Duration::from_millis(20));
+        status = std::fs::read_to_string(folder.join("watch-status.json")).unwrap_or_default();
+    }
+    assert!(
+        status.contains("\"changed_after_read\": [\n    \"inbox/big.csv\""),
+        "{status}"
+    );
+    assert_eq!(value_entries(&folder), 3000);
+}
+
+/// A journal that stopped the watcher (it was being posted when the process died) is set
+/// aside in `rejected/` at the next start, once, and the journals after it post.
+#[test]
+fn a_journal_that_stopped_the_watcher_is_rejected_once_not_retried_forever() {
+    let root = tempfile::tempdir().unwrap();
+    let folder = company(root.path(), "poison");
+    let poison = folder.join("inbox/01-poison.csv");
+    std::fs::write(&poison, format!("{HEADER}{}", purchase_lines(0, 2))).unwrap();
+    std::fs::write(
+        folder.join("inbox/02-next.csv"),
+        format!("{HEADER}{}", purchase_lines(10, 12)),
+    )
+    .unwrap();
+    // What a watcher killed while posting 01-poison.csv leaves behind.
+    let hash = {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(std::fs::read(&poison).unwrap())
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect::<String>()
+    };
+    let canonical = std::fs::canonicalize(&poison).unwrap();
+    std::fs::write(
+        folder.join("inbox/.processing"),
+        format!("{hash}\n{}\n", canonical.display()),
+    )
+    .unwrap();
+    let mut watch = Watch::start(&folder, 100);
+    let rejected = watch
+        .wait_for("batch_rejected", Duration::from_secs(10))
+        .expect("rejected");
+    assert!(rejected.contains("01-poison.csv"), "{rejected}");
+    let posted = watch
+        .wait_for("batch_posted", Duration::from_secs(10))
+        .expect("the next journal posts");
+    assert!(posted.contains("02-next.csv"), "{posted}");
+    let report =
+        std::fs::read_to_string(folder.join("inbox/rejected/01-poison.csv.error.txt")).unwrap();
+    assert!(
+        report.contains("the watcher stopped while posting this journal"),
+        "{report}"
+    );
+    assert!(!folder.join("inbox/.processing").exists());
+    drop(watch);
+    // Started again, the watcher has nothing left to refuse.
+    let mut watch = Watch::start(&folder, 100);
+    assert_eq!(
+        watch.wait_for("batch_rejected", Duration::from_millis(800)),
+        None
+    );
+    assert_eq!(value_entries(&folder), 2);
+}
+
+/// With 40 journals waiting, a rule change is checked and swapped in between two batches, long
+/// before the inbox is empty, and the journals post in name order.
+#[test]
+fn a_rule_change_is_swapped_in_while_the_inbox_is_full_and_names_keep_their_order() {
+    let root = tempfile::tempdir().unwrap();
+    let folder = company(root.path(), "full");
+    let staging = root.path().join("staging");
+    std::fs::create_dir(&staging).unwrap();
+    let count = 40;
+    for index in 0..count {
+        let name = format!("{index:03}.csv");
+        std::fs::write(
+            staging.join(&name),
+            format!("{HEADER}{}", purchase_lines(index * 200, index * 200 + 200)),
+        )
+        .unwrap();
+    }
+    let mut watch = Watch::start(&folder, 100);
+    // The safe hand-over: written elsewhere, renamed into the inbox; in reverse name order.
+    for index in (0..count).rev() {
+        let name = format!("{index:03}.csv");
+        std::fs::rename(staging.join(&name), folder.join("inbox").join(&name)).unwrap();
+    }
+    watch
+        .wait_for("batch_posted", Duration::from_secs(30))
+        .expect("the first batch");
+    let rule = folder.join("rules/inventory.rhai");
+    let text = std::fs::read_to_string(&rule).unwrap();
+    std::fs::write(&rule, format!("// changed while the inbox is full\n{text}")).unwrap();
+    watch
+        .wait_for("rules_reloaded", Duration::from_secs(30))
+        .expect("the reload");
+    let posted_before_reload = watch
+        .seen
+        .iter()
+        .filter(|line| line.contains("\"event\":\"batch_posted\""))
+        .count();
+    while watch
+        .seen
+        .iter()
+        .filter(|line| line.contains("\"event\":\"batch_posted\""))
+        .count()
+        < count
+    {
+        watch
+            .wait_for("batch_posted", Duration::from_secs(30))
+            .expect("every journal posts");
+    }
+    assert!(
+        posted_before_reload < count / 2,
+        "the reload waited for {posted_before_reload} of {count} batches"
+    );
+    let order: Vec<String> = watch
+        .seen
+        .iter()
+        .filter(|line| line.contains("\"event\":\"batch_posted\""))
+        .filter_map(|line| {
+            let start = line.find("inbox/")? + 6;
+            Some(line[start..start + 7].to_string())
+        })
+        .collect();
+    let mut sorted = order.clone();
+    sorted.sort();
+    assert_eq!(order, sorted, "posted out of name order");
+}
