@@ -70,7 +70,9 @@ pub fn without_negative_zero(value: Decimal) -> Decimal {
 
 /// A precision is valid when it is positive and not larger than 1.
 pub fn is_valid_precision(precision: Decimal) -> bool {
-    precision > Decimal::ZERO && precision <= Decimal::ONE
+    // The store keeps amounts as 64-bit integers at the precision's scale: 5 decimals at most
+    // (Business Central's finest, 0.00001) leaves them ±92,233,720,368,547.75807.
+    precision >= Decimal::new(1, 5) && precision <= Decimal::ONE
 }
 
 #[cfg(test)]

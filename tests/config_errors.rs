@@ -206,19 +206,54 @@ fn negative_costs_are_refused() {
 }
 
 #[test]
-fn precision_must_be_positive_and_at_most_one() {
+fn precision_must_be_from_a_hundred_thousandth_to_one() {
     for (key, value) in [
         ("amount_precision", "0"),
         ("unit_amount_precision", "1.5"),
         ("amount_precision", "-0.01"),
+        ("amount_precision", "0.000001"),
     ] {
         let company = format!("{COMPANY}\n[rounding]\n{key} = {value}\n");
         assert_eq!(
             company_error(&company),
             format!(
                 "config/company.toml:5: key `rounding.{key}`: precision {value} is out of range; \
-                 it must be greater than 0 and at most 1, e.g. 0.01"
+                 it must be from 0.00001 to 1, e.g. 0.01"
             )
+        );
+    }
+}
+
+#[test]
+fn item_costs_and_rates_are_bounded_like_a_journal_line() {
+    for (key, value, says) in [
+        (
+            "standard_cost",
+            "1000000000.00001",
+            "is above 1000000000, the largest value this key takes",
+        ),
+        (
+            "overhead_rate",
+            "79228162514264337593543950335",
+            "is above 1000000000",
+        ),
+        (
+            "unit_cost",
+            "1.000001",
+            "has more than 5 decimals; round it to 5",
+        ),
+        (
+            "indirect_cost_percent",
+            "1000.5",
+            "is above 1000, the largest value this key takes",
+        ),
+    ] {
+        let items = item("1", "fifo", &format!("{key} = \"{value}\"\n"));
+        let error = items_error(&items);
+        assert!(
+            error.starts_with(&format!("config/items.toml:6: key `{key}`: {value} "))
+                && error.contains(says),
+            "{error}"
         );
     }
 }

@@ -83,7 +83,7 @@ fn precision(field: &Field<'_, '_>) -> Result<Decimal, ConfigError> {
     let value = field.decimal()?;
     if !is_valid_precision(value) {
         return Err(field.error(format!(
-            "precision {value} is out of range; it must be greater than 0 and at most 1, e.g. {}",
+            "precision {value} is out of range; it must be from 0.00001 to 1, e.g. {}",
             dec!(0.01)
         )));
     }

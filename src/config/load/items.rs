@@ -4,6 +4,8 @@ use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
+use crate::journal::limits::{MAX_DECIMALS, MAX_UNIT_AMOUNT};
+
 use super::reader::{Field, Source, Table};
 use super::ConfigError;
 use crate::config::{CostingMethod, Item};
@@ -79,11 +81,7 @@ fn read_item(table: &Table<'_, '_>) -> Result<Item, ConfigError> {
         costing_method,
         unit_cost,
         standard_cost,
-        indirect_cost_percent: table.optional(
-            "indirect_cost_percent",
-            Decimal::ZERO,
-            non_negative,
-        )?,
+        indirect_cost_percent: table.optional("indirect_cost_percent", Decimal::ZERO, percent)?,
         overhead_rate: table.optional("overhead_rate", Decimal::ZERO, non_negative)?,
         inventory_posting_group: table.require("inventory_posting_group")?.code()?,
         gen_prod_posting_group: table.require("gen_prod_posting_group")?.code()?,
@@ -140,11 +138,31 @@ fn read_serial_tracked(
     Ok(serial_tracked)
 }
 
-/// A cost, percentage or rate: zero or more.
+/// A cost or rate per unit: from 0 to the journal's largest unit cost (10^9), at most 5
+/// decimals, the same bounds as a unit cost in a journal (docs/journal.md, Limits).
 fn non_negative(field: &Field<'_, '_>) -> Result<Decimal, ConfigError> {
+    bounded(field, MAX_UNIT_AMOUNT)
+}
+
+/// Indirect cost %: from 0 to 1,000 (ten times the direct cost), at most 5 decimals.
+fn percent(field: &Field<'_, '_>) -> Result<Decimal, ConfigError> {
+    bounded(field, Decimal::ONE_THOUSAND)
+}
+
+fn bounded(field: &Field<'_, '_>, limit: Decimal) -> Result<Decimal, ConfigError> {
     let value = field.decimal()?;
     if value < Decimal::ZERO {
         return Err(field.error(format!("{value} is negative; it must be 0 or more")));
+    }
+    if value > limit {
+        return Err(field.error(format!(
+            "{value} is above {limit}, the largest value this key takes (docs/configuration.md)"
+        )));
+    }
+    if value.normalize().scale() > MAX_DECIMALS {
+        return Err(field.error(format!(
+            "{value} has more than {MAX_DECIMALS} decimals; round it to {MAX_DECIMALS}"
+        )));
     }
     Ok(value)
 }
