@@ -155,6 +155,22 @@ fn rule_sets_too_large_are_refused_before_compiling() {
     );
     assert!(took < BOUND);
 
+    // Nesting written out in the file is refused by the compiler's depth limit, at once.
+    let folder = company(root.path(), "deep");
+    std::fs::write(
+        folder.join("rules/deep.rhai"),
+        format!("fn deep() {{ {}{} }}\n", "[".repeat(100_000), "]".repeat(100_000)),
+    )
+    .unwrap();
+    let (output, took) = timed(&folder, &["rules", "check", "rules", "--config", "config"]);
+    assert_eq!(output.status.code(), Some(1), "{}", printed(&output));
+    assert!(
+        printed(&output).contains("Expression exceeds maximum complexity"),
+        "{}",
+        printed(&output)
+    );
+    assert!(took < Duration::from_secs(1), "deep nesting took {took:?}");
+
     let folder = company(root.path(), "big");
     let filler = format!("// {}\n", "x".repeat(200 * 1024));
     for index in 0..6 {

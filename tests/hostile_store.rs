@@ -78,6 +78,19 @@ fn four_concurrent_writers_all_post_and_the_same_journal_posts_once() {
     assert_eq!(verify.status.code(), Some(0), "{}", stderr(&verify));
 }
 
+/// A snapshot write killed midway leaves `stockpost.snapshot.tmp`; the next writer removes it.
+#[test]
+fn a_temporary_snapshot_left_by_a_killed_writer_is_removed() {
+    let root = tempfile::tempdir().unwrap();
+    let folder = company(root.path(), "leftover");
+    let temporary = folder.join("stockpost.snapshot.tmp");
+    std::fs::write(&temporary, b"half a snapshot").unwrap();
+    write_purchases(&folder.join("p.csv"), "P", 1);
+    let output = stockpost(&folder, &["post", "--company", ".", "p.csv"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(!temporary.exists());
+}
+
 /// A writer that waits longer than it may gives up with exit 3 and a message that says why and
 /// what to do, and posts nothing.
 #[test]

@@ -3,7 +3,7 @@
 //!
 //! SQLite alone lets a second process open the books, run its command in memory and only then
 //! find, at commit, that the store moved on under it. With the lock, a second writer waits its
-//! turn (bounded: [`DEFAULT_WAIT`], or `STOCKPOST_LOCK_WAIT_MS`, or `--wait`), then catches up
+//! turn (bounded: [`DEFAULT_WAIT`], or `STOCKPOST_LOCK_WAIT_MS`), then catches up
 //! with the batches stored meanwhile and runs on the current books. The lock is the operating
 //! system's (`flock` on Unix), so it is released when the holder exits, however it exits.
 
