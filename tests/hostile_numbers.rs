@@ -10,11 +10,14 @@ use std::path::Path;
 
 use hostile_support::{batches, company, journal, stderr, stockpost};
 
+/// A journal as rows of (column, value).
+type Rows = Vec<Vec<(&'static str, String)>>;
+
 /// One row of the grid: the field, a journal built around a value of it, the largest value the
 /// field takes, and the line (of the journal file) that carries it.
 struct Case {
     field: &'static str,
-    build: fn(&str) -> Vec<Vec<(&'static str, String)>>,
+    build: fn(&str) -> Rows,
     limit: &'static str,
     above: &'static str,
 }

@@ -159,7 +159,11 @@ fn rule_sets_too_large_are_refused_before_compiling() {
     let folder = company(root.path(), "deep");
     std::fs::write(
         folder.join("rules/deep.rhai"),
-        format!("fn deep() {{ {}{} }}\n", "[".repeat(100_000), "]".repeat(100_000)),
+        format!(
+            "fn deep() {{ {}{} }}\n",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        ),
     )
     .unwrap();
     let (output, took) = timed(&folder, &["rules", "check", "rules", "--config", "config"]);

@@ -38,7 +38,7 @@ fn mutated_journals_are_rejected_or_posted_never_a_panic() {
         let mut books = Books::new(config.clone());
         for (name, text) in EXAMPLE_JOURNALS {
             // One file in four is damaged; the others post unless they name entries it lost.
-            let damaged = if next(&mut seed) % 4 == 0 {
+            let damaged = if next(&mut seed).is_multiple_of(4) {
                 mutate(text, &mut seed)
             } else {
                 Some(text.to_string())

@@ -87,7 +87,7 @@ impl Progress {
 
     pub fn note(&self, message: &str) {
         if self.enabled {
-            eprintln!("{}", for_terminal(&message));
+            eprintln!("{}", for_terminal(message));
         }
     }
 }

@@ -156,7 +156,8 @@ impl Budget {
             self.exceeded = Some(BudgetExceeded::Operations {
                 limit: self.max_operations,
             });
-        } else if self.operations % 256 == 0 && self.started.elapsed() > self.max_wall_time {
+        } else if self.operations.is_multiple_of(256) && self.started.elapsed() > self.max_wall_time
+        {
             self.exceeded = Some(BudgetExceeded::WallTime {
                 limit_ms: self.max_wall_time.as_millis() as u64,
             });
