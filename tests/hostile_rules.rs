@@ -133,6 +133,11 @@ fn a_sort_bomb_in_the_trigger_rule_refuses_the_batch() {
         "{message}"
     );
     assert_eq!(batches(&folder), 0);
+    // docs/rules.md §9 says the same.
+    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/rules.md"))
+        .unwrap()
+        .replace('\n', " ");
+    assert!(docs.contains("the whole batch is refused and nothing of the journal is posted"));
 }
 
 #[test]

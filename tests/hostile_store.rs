@@ -78,6 +78,40 @@ fn four_concurrent_writers_all_post_and_the_same_journal_posts_once() {
     assert_eq!(verify.status.code(), Some(0), "{}", stderr(&verify));
 }
 
+/// docs/cli.md: an `adjust` or `post-cost` with nothing to do still stores its run (the audit
+/// trail), creating no entry.
+#[test]
+fn runs_with_nothing_to_do_are_stored_as_the_docs_say() {
+    let root = tempfile::tempdir().unwrap();
+    let folder = company(root.path(), "empty");
+    write_purchases(&folder.join("p.csv"), "P", 2);
+    assert_eq!(
+        stockpost(&folder, &["post", "--company", ".", "p.csv"])
+            .status
+            .code(),
+        Some(0)
+    );
+    for command in ["adjust", "adjust", "post-cost", "post-cost"] {
+        let output = stockpost(&folder, &[command, "--company", "."]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    }
+    let second = stdout(&stockpost(&folder, &["adjust", "--company", "."]));
+    assert!(second.contains("0 value entries created"), "{second}");
+    assert_eq!(batches(&folder), 6);
+    let status = stdout(&stockpost(&folder, &["status", "--company", "."]));
+    assert!(
+        status.contains("entries: 2 item ledger, 2 value"),
+        "{status}"
+    );
+    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/cli.md"))
+        .unwrap()
+        .replace('\n', " ");
+    assert!(
+        docs.contains("It still stores its run as a batch with no entries"),
+        "docs/cli.md no longer says what adjust does with nothing to do"
+    );
+}
+
 /// A snapshot write killed midway leaves `stockpost.snapshot.tmp`; the next writer removes it.
 #[test]
 fn a_temporary_snapshot_left_by_a_killed_writer_is_removed() {

@@ -221,7 +221,7 @@ fn connect(path: &Path, options: OpenOptions) -> Result<Connection, StoreError> 
     if !options.read_only && connection.is_readonly(rusqlite::MAIN_DB).map_err(fail)? {
         return Err(StoreError::ReadOnly {
             path: shown,
-            detail: "the file cannot be written; open it read-only or fix its permissions".into(),
+            detail: "this user cannot write the file".into(),
         });
     }
     set_pragmas(&connection, options).map_err(fail)?;
