@@ -38,3 +38,25 @@ fn the_country_example_puts_lyon_on_the_french_account() {
         .unwrap();
     assert_eq!(&*basel.account_no, "1201");
 }
+
+/// docs/rules.md §4 states the limits `RuleLimits::DEFAULT` enforces.
+#[test]
+fn the_documented_sandbox_limits_are_the_enforced_ones() {
+    let docs = include_str!("../docs/rules.md");
+    let limits = RuleLimits::DEFAULT;
+    assert_eq!(limits.max_operations, 100_000);
+    assert_eq!(limits.max_wall_time_ms, 1_000);
+    assert_eq!(limits.max_files, 64);
+    assert_eq!(limits.max_rule_set_size, 1024 * 1024);
+    assert_eq!(limits.max_file_size, 256 * 1024);
+    for row in [
+        "included** | 100,000 |",
+        "| wall time per evaluation | 1,000 ms |",
+        "| `.rhai` files in a rule set | 64 |",
+        "| bytes of all `.rhai` files together | 1 MiB |",
+        "| rule file size | 256 KiB |",
+        "| nested function calls | 32 |",
+    ] {
+        assert!(docs.contains(row), "docs/rules.md §4 lacks {row}");
+    }
+}
