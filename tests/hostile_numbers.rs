@@ -34,6 +34,19 @@ fn purchase(quantity: &str, unit_cost: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// Entry 1 revalued, with `field` (`unit_cost_revalued` or `inventory_value_revalued`).
+fn revaluation(field: &'static str, value: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("type", "revaluation".into()),
+        ("posting_date", "2026-10-03".into()),
+        ("document_no", "R-1".into()),
+        ("item", "1000".into()),
+        ("revalue", "entry".into()),
+        ("entry_no", "1".into()),
+        (field, value.into()),
+    ]
+}
+
 fn cases() -> Vec<Case> {
     vec![
         Case {
@@ -83,15 +96,7 @@ fn cases() -> Vec<Case> {
             build: |value| {
                 vec![
                     purchase("1", "10"),
-                    vec![
-                        ("type", "revaluation".into()),
-                        ("posting_date", "2026-10-03".into()),
-                        ("document_no", "R-1".into()),
-                        ("item", "1000".into()),
-                        ("revalue", "entry".into()),
-                        ("entry_no", "1".into()),
-                        ("unit_cost_revalued", value.into()),
-                    ],
+                    revaluation("unit_cost_revalued", value),
                 ]
             },
             limit: "1000000000",
@@ -102,15 +107,7 @@ fn cases() -> Vec<Case> {
             build: |value| {
                 vec![
                     purchase("1", "10"),
-                    vec![
-                        ("type", "revaluation".into()),
-                        ("posting_date", "2026-10-03".into()),
-                        ("document_no", "R-1".into()),
-                        ("item", "1000".into()),
-                        ("revalue", "entry".into()),
-                        ("entry_no", "1".into()),
-                        ("inventory_value_revalued", value.into()),
-                    ],
+                    revaluation("inventory_value_revalued", value),
                 ]
             },
             limit: "1000000000000",

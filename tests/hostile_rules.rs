@@ -6,12 +6,10 @@
 
 mod hostile_support;
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use hostile_support::{batches, company, stderr, stdout, timed};
+use hostile_support::{batches, company, stderr, stdout, timed, Watch};
 
 /// What a command printed, stdout and stderr together (`rules check` reports on stdout).
 fn printed(output: &std::process::Output) -> String {
@@ -201,71 +199,13 @@ fn rule_sets_too_large_are_refused_before_compiling() {
     assert_eq!(batches(&folder), 0);
 }
 
-/// The watcher with its events on stdout.
-struct Watch {
-    child: Child,
-    lines: std::sync::mpsc::Receiver<String>,
-}
-
-impl Watch {
-    fn start(folder: &Path) -> Watch {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_stockpost"))
-            .current_dir(folder)
-            .args([
-                "watch",
-                "--company",
-                ".",
-                "--events",
-                "-",
-                "--debounce-ms",
-                "100",
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (sender, lines) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let _ = sender.send(line);
-            }
-        });
-        Watch { child, lines }
-    }
-
-    /// The next event named `event`, within `within`.
-    fn wait_for(&self, event: &str, within: Duration) -> Option<String> {
-        let deadline = Instant::now() + within;
-        let needle = format!("\"event\":\"{event}\"");
-        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-            match self.lines.recv_timeout(left) {
-                Ok(line) if line.replace(": ", ":").contains(&needle) => return Some(line),
-                Ok(_) => {}
-                Err(_) => return None,
-            }
-        }
-        None
-    }
-}
-
-impl Drop for Watch {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[test]
 fn watch_keeps_its_rules_through_hostile_saves_and_takes_the_next_fix() {
     let root = tempfile::tempdir().unwrap();
     let folder = company(root.path(), "watched");
     let rule = folder.join("rules/inventory.rhai");
     let good = std::fs::read_to_string(&rule).unwrap();
-    let watch = Watch::start(&folder);
-    watch
-        .wait_for("started", Duration::from_secs(30))
-        .expect("the watcher starts");
+    let mut watch = Watch::start(&folder, 500);
     for (name, body) in HOSTILE {
         if body.starts_with("fn_never") {
             continue;

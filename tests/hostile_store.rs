@@ -19,8 +19,8 @@ fn write_purchases(path: &Path, document: &str, count: usize) {
 }
 
 /// Four writers at once on one company, plus the same journal raced twice: every writer waits
-/// its turn and posts (the raced journal once, its twin exits 4), nothing is lost, and the
-/// store verifies.
+/// its turn and posts (the raced journal once, its twin exits 4), readers running meanwhile
+/// succeed, nothing is lost, and the store verifies.
 #[test]
 fn four_concurrent_writers_all_post_and_the_same_journal_posts_once() {
     let root = tempfile::tempdir().unwrap();
@@ -47,6 +47,10 @@ fn four_concurrent_writers_all_post_and_the_same_journal_posts_once() {
         .chain([
             spawn(&["adjust", "--company", "."]),
             spawn(&["post", "--company", ".", "w0.csv"]),
+            // Readers meanwhile see one state of the store, whatever commits around them.
+            spawn(&["verify", "--company", "."]),
+            spawn(&["status", "--company", "."]),
+            spawn(&["reconcile", "--company", "."]),
         ])
         .collect();
     let outputs: Vec<Output> = children
@@ -67,6 +71,14 @@ fn four_concurrent_writers_all_post_and_the_same_journal_posts_once() {
         stderr(&outputs[5])
     );
     assert_eq!(&codes[1..5], &[Some(0); 4], "{codes:?}");
+    for reader in 6..9 {
+        assert_eq!(
+            codes[reader],
+            Some(0),
+            "{codes:?}: {}",
+            stderr(&outputs[reader])
+        );
+    }
     // 4 journals and one adjustment run.
     assert_eq!(batches(&folder), 5);
     let status = stdout(&stockpost(&folder, &["status", "--company", "."]));

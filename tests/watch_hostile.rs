@@ -4,79 +4,11 @@
 
 mod hostile_support;
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use hostile_support::{company, stdout, stockpost};
-
-struct Watch {
-    child: Child,
-    lines: std::sync::mpsc::Receiver<String>,
-    seen: Vec<String>,
-}
-
-impl Watch {
-    fn start(folder: &Path, settle_ms: u64) -> Watch {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_stockpost"))
-            .current_dir(folder)
-            .args([
-                "watch",
-                "--company",
-                ".",
-                "--events",
-                "-",
-                "--debounce-ms",
-                "100",
-            ])
-            .args(["--settle-ms", &settle_ms.to_string()])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (sender, lines) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let _ = sender.send(line.replace(": ", ":"));
-            }
-        });
-        let mut watch = Watch {
-            child,
-            lines,
-            seen: Vec::new(),
-        };
-        watch
-            .wait_for("started", Duration::from_secs(30))
-            .expect("the watcher starts");
-        watch
-    }
-
-    fn wait_for(&mut self, event: &str, within: Duration) -> Option<String> {
-        let deadline = Instant::now() + within;
-        let needle = format!("\"event\":\"{event}\"");
-        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-            match self.lines.recv_timeout(left) {
-                Ok(line) => {
-                    self.seen.push(line.clone());
-                    if line.contains(&needle) {
-                        return Some(line);
-                    }
-                }
-                Err(_) => return None,
-            }
-        }
-        None
-    }
-}
-
-impl Drop for Watch {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use hostile_support::{company, stdout, stockpost, Watch};
 
 fn purchase_lines(from: usize, to: usize) -> String {
     (from..to)
@@ -253,18 +185,8 @@ fn a_rule_change_is_swapped_in_while_the_inbox_is_full_and_names_keep_their_orde
     watch
         .wait_for("rules_reloaded", Duration::from_secs(30))
         .expect("the reload");
-    let posted_before_reload = watch
-        .seen
-        .iter()
-        .filter(|line| line.contains("\"event\":\"batch_posted\""))
-        .count();
-    while watch
-        .seen
-        .iter()
-        .filter(|line| line.contains("\"event\":\"batch_posted\""))
-        .count()
-        < count
-    {
+    let posted_before_reload = watch.count("batch_posted");
+    while watch.count("batch_posted") < count {
         watch
             .wait_for("batch_posted", Duration::from_secs(30))
             .expect("every journal posts");

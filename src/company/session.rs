@@ -228,7 +228,13 @@ impl StoredCompany {
                 (0, None)
             }
         };
-        self.replayed_batches = replay_batches(&self.store, &mut self.books, after, progress)?;
+        let up_to = self
+            .head
+            .last_batch
+            .as_ref()
+            .map_or(0, |batch| batch.batch_id);
+        self.replayed_batches =
+            replay_batches(&self.store, &mut self.books, after, up_to, progress)?;
         super::config_change::apply(&mut self.books, &self.company.config)?;
         let accounts = RuleSetAccounts::new(&self.company.rules);
         self.recon = match recon {
@@ -412,8 +418,14 @@ impl StoredCompany {
         if ours == theirs {
             return Ok(());
         }
-        let result = replay_batches(&self.store, &mut self.books, ours.unwrap_or(0), &Quiet)
-            .and_then(|_| super::config_change::apply(&mut self.books, &self.company.config));
+        let result = replay_batches(
+            &self.store,
+            &mut self.books,
+            ours.unwrap_or(0),
+            theirs.unwrap_or(0),
+            &Quiet,
+        )
+        .and_then(|_| super::config_change::apply(&mut self.books, &self.company.config));
         if let Err(error) = result {
             self.poisoned = true;
             return Err(error);
@@ -599,18 +611,17 @@ impl StoredCompany {
     }
 }
 
-/// Replays every stored batch after `after` onto `books`; returns how many it replayed.
+/// Replays the stored batches after `after` up to and including `up_to` onto `books`; returns
+/// how many it replayed. Batches another writer stores meanwhile (beyond `up_to`, the head the
+/// caller read) are left for later, so the books end exactly at that head.
 pub(crate) fn replay_batches(
     store: &SqliteStore,
     books: &mut Books,
     after: BatchId,
+    up_to: BatchId,
     progress: &dyn Progress,
 ) -> Result<u64, CompanyError> {
-    let total = store
-        .head()
-        .map_err(CompanyError::store)?
-        .last_batch
-        .map_or(0, |batch| batch.batch_id.saturating_sub(after));
+    let total = up_to.saturating_sub(after);
     if total == 0 {
         return Ok(0);
     }
@@ -620,7 +631,7 @@ pub(crate) fn replay_batches(
     let mut replayed = 0;
     store
         .batches_after(after, &mut |batch: StoredBatch| {
-            if failure.is_none() {
+            if failure.is_none() && batch.batch_id <= up_to {
                 if let Err(error) = replay_one(&mut companies, books, &batch) {
                     failure = Some(error);
                 }

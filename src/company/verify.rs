@@ -58,8 +58,16 @@ impl VerifyReport {
     }
 }
 
-/// Replays the store into fresh books and compares.
+/// Replays the store into fresh books and compares, in one read transaction: a writer that
+/// commits meanwhile is not seen, so the batches, the replay and the stored rows all belong to
+/// one state of the store.
 pub fn verify(store: &SqliteStore, progress: &dyn Progress) -> Result<VerifyReport, CompanyError> {
+    store
+        .read_consistently(|| verify_now(store, progress))
+        .map_err(CompanyError::store)?
+}
+
+fn verify_now(store: &SqliteStore, progress: &dyn Progress) -> Result<VerifyReport, CompanyError> {
     let mut report = VerifyReport::default();
     let mut first = None;
     let mut rule_sets = BTreeSet::new();
@@ -80,7 +88,7 @@ pub fn verify(store: &SqliteStore, progress: &dyn Progress) -> Result<VerifyRepo
     };
     let mut companies = StoredCompanies::new(store);
     let mut books = Books::new(companies.config(&first_config)?);
-    if let Err(error) = replay_batches(store, &mut books, 0, progress) {
+    if let Err(error) = replay_batches(store, &mut books, 0, report.batches, progress) {
         report.replay_error = Some(error.message);
         return Ok(report);
     }

@@ -1,8 +1,9 @@
 //! Helpers of the hostile-input tests: the real binary on a fresh company folder.
 #![allow(dead_code)]
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 pub const HEADER: &str = "type,posting_date,document_no,external_document_no,item,location,\
@@ -78,4 +79,84 @@ pub fn batches(company: &Path) -> u64 {
         .find_map(|line| line.split_once(" batches stored"))
         .and_then(|(count, _)| count.trim().parse().ok())
         .unwrap_or(0)
+}
+
+/// `stockpost watch` on a company, its events read from stdout as they come.
+pub struct Watch {
+    child: Child,
+    lines: std::sync::mpsc::Receiver<String>,
+    /// Every event line read so far (JSON, with `": "` written `":"`).
+    pub seen: Vec<String>,
+}
+
+impl Watch {
+    /// Starts the watcher (debounce 100 ms, settle `settle_ms`) and waits for `started`.
+    pub fn start(folder: &Path, settle_ms: u64) -> Watch {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_stockpost"))
+            .current_dir(folder)
+            .args([
+                "watch",
+                "--company",
+                ".",
+                "--events",
+                "-",
+                "--debounce-ms",
+                "100",
+            ])
+            .args(["--settle-ms", &settle_ms.to_string()])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start stockpost watch");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (sender, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = sender.send(line.replace(": ", ":"));
+            }
+        });
+        let mut watch = Watch {
+            child,
+            lines,
+            seen: Vec::new(),
+        };
+        watch
+            .wait_for("started", Duration::from_secs(30))
+            .expect("the watcher starts");
+        watch
+    }
+
+    /// The next event named `event`, within `within`.
+    pub fn wait_for(&mut self, event: &str, within: Duration) -> Option<String> {
+        let deadline = Instant::now() + within;
+        let needle = format!("\"event\":\"{event}\"");
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    self.seen.push(line.clone());
+                    if line.contains(&needle) {
+                        return Some(line);
+                    }
+                }
+                Err(_) => return None,
+            }
+        }
+        None
+    }
+
+    /// How many events named `event` were read so far.
+    pub fn count(&self, event: &str) -> usize {
+        let needle = format!("\"event\":\"{event}\"");
+        self.seen
+            .iter()
+            .filter(|line| line.contains(&needle))
+            .count()
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

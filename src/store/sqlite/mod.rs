@@ -137,6 +137,18 @@ impl SqliteStore {
         self.scales
     }
 
+    /// Runs `read` inside one read transaction, so that every query it makes sees the same
+    /// state of the store, whatever other writers commit meanwhile (WAL snapshot isolation).
+    pub fn read_consistently<T>(&self, read: impl FnOnce() -> T) -> Result<T, StoreError> {
+        self.connection
+            .execute_batch("BEGIN DEFERRED")
+            .map_err(|error| self.error(error))?;
+        let result = read();
+        // A read transaction has nothing to keep; ending it cannot lose anything.
+        let _ = self.connection.execute_batch("COMMIT");
+        Ok(result)
+    }
+
     /// The raw connection, for tests and tools that query the database directly.
     pub fn connection(&self) -> &Connection {
         &self.connection
