@@ -100,10 +100,38 @@ fn a_journal_that_changes_after_it_was_read_is_reported_not_filed_as_done() {
     assert_eq!(value_entries(&folder), 3000);
 }
 
-/// A journal that stopped the watcher (it was being posted when the process died) is set
-/// aside in `rejected/` at the next start, once, and the journals after it post.
+/// Whether `condition` holds within 5 s (the watcher finishes its turn after its event).
+fn eventually(condition: impl Fn() -> bool) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !condition() {
+        if Instant::now() > deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    true
+}
+
+/// What a watcher that died while posting `journal` for the `attempt`-th time leaves behind.
+fn interrupted_marker(folder: &Path, journal: &Path, attempt: u32) {
+    use sha2::{Digest, Sha256};
+    let hash: String = Sha256::digest(std::fs::read(journal).unwrap())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    let canonical = std::fs::canonicalize(journal).unwrap();
+    std::fs::write(
+        folder.join("inbox/.processing"),
+        format!("{hash}\n{}\n{attempt}\n", canonical.display()),
+    )
+    .unwrap();
+}
+
+/// A journal that stopped the watcher twice (it was being posted when the process died, and
+/// again on the retry) is set aside in `rejected/` at the next start, once, and the journals
+/// after it post.
 #[test]
-fn a_journal_that_stopped_the_watcher_is_rejected_once_not_retried_forever() {
+fn a_journal_that_stopped_the_watcher_twice_is_rejected_once_not_retried_forever() {
     let root = tempfile::tempdir().unwrap();
     let folder = company(root.path(), "poison");
     let poison = folder.join("inbox/01-poison.csv");
@@ -113,20 +141,7 @@ fn a_journal_that_stopped_the_watcher_is_rejected_once_not_retried_forever() {
         format!("{HEADER}{}", purchase_lines(10, 12)),
     )
     .unwrap();
-    // What a watcher killed while posting 01-poison.csv leaves behind.
-    let hash = {
-        use sha2::{Digest, Sha256};
-        Sha256::digest(std::fs::read(&poison).unwrap())
-            .iter()
-            .map(|byte| format!("{byte:02x}"))
-            .collect::<String>()
-    };
-    let canonical = std::fs::canonicalize(&poison).unwrap();
-    std::fs::write(
-        folder.join("inbox/.processing"),
-        format!("{hash}\n{}\n", canonical.display()),
-    )
-    .unwrap();
+    interrupted_marker(&folder, &poison, 2);
     let mut watch = Watch::start(&folder, 100);
     let rejected = watch
         .wait_for("batch_rejected", Duration::from_secs(10))
@@ -139,10 +154,10 @@ fn a_journal_that_stopped_the_watcher_is_rejected_once_not_retried_forever() {
     let report =
         std::fs::read_to_string(folder.join("inbox/rejected/01-poison.csv.error.txt")).unwrap();
     assert!(
-        report.contains("the watcher stopped while posting this journal"),
+        report.contains("the watcher stopped 2 times while posting this journal"),
         "{report}"
     );
-    assert!(!folder.join("inbox/.processing").exists());
+    assert!(eventually(|| !folder.join("inbox/.processing").exists()));
     drop(watch);
     // Started again, the watcher has nothing left to refuse.
     let mut watch = Watch::start(&folder, 100);
@@ -151,6 +166,59 @@ fn a_journal_that_stopped_the_watcher_is_rejected_once_not_retried_forever() {
         None
     );
     assert_eq!(value_entries(&folder), 2);
+}
+
+/// Stopped once while posting a journal (killed, a power cut), the watcher posts it again at
+/// the next start: one interruption is not a verdict on the journal.
+#[test]
+fn a_journal_interrupted_once_is_posted_at_the_next_start() {
+    let root = tempfile::tempdir().unwrap();
+    let folder = company(root.path(), "retry");
+    let journal = folder.join("inbox/01-once.csv");
+    std::fs::write(&journal, format!("{HEADER}{}", purchase_lines(0, 3))).unwrap();
+    interrupted_marker(&folder, &journal, 1);
+    let mut watch = Watch::start(&folder, 100);
+    let posted = watch
+        .wait_for("batch_posted", Duration::from_secs(10))
+        .expect("posted on the retry");
+    assert!(posted.contains("01-once.csv"), "{posted}");
+    assert_eq!(watch.count("batch_rejected"), 0);
+    assert!(eventually(|| !folder.join("inbox/.processing").exists()));
+    assert_eq!(value_entries(&folder), 3);
+}
+
+/// The same through real crashes: the watcher is killed (SIGKILL) twice while posting a large
+/// journal; the third start sets the journal aside instead of dying on it again.
+#[test]
+fn a_watcher_killed_twice_on_a_journal_sets_it_aside() {
+    let root = tempfile::tempdir().unwrap();
+    let folder = company(root.path(), "killed");
+    let staged = root.path().join("big.csv");
+    std::fs::write(&staged, format!("{HEADER}{}", purchase_lines(0, 20_000))).unwrap();
+    let marker = folder.join("inbox/.processing");
+    let attempt = || {
+        std::fs::read_to_string(&marker)
+            .ok()
+            .and_then(|text| text.lines().nth(2).map(str::to_string))
+    };
+    for round in 1..=2u32 {
+        let watch = Watch::start(&folder, 100);
+        if round == 1 {
+            std::fs::rename(&staged, folder.join("inbox/big.csv")).unwrap();
+        }
+        assert!(
+            eventually(|| attempt() == Some(round.to_string())),
+            "round {round}: posting never began"
+        );
+        watch.kill();
+    }
+    let mut watch = Watch::start(&folder, 100);
+    let rejected = watch
+        .wait_for("batch_rejected", Duration::from_secs(10))
+        .expect("set aside");
+    assert!(rejected.contains("big.csv"), "{rejected}");
+    assert!(folder.join("inbox/rejected/big.csv").is_file());
+    assert_eq!(value_entries(&folder), 0);
 }
 
 /// With 40 journals waiting, a rule change is checked and swapped in between two batches, long

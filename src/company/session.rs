@@ -114,9 +114,6 @@ impl StoredCompany {
         )
     }
 
-    /// Whether an earlier command failed after changing the books in memory (see [`reopen`]).
-    ///
-    /// [`reopen`]: StoredCompany::reopen
     /// Marks the books as not to be trusted (a caller saw a command fail midway); every
     /// writing command is refused until the company is opened again ([`reopen`]).
     ///
@@ -125,6 +122,9 @@ impl StoredCompany {
         self.poisoned = true;
     }
 
+    /// Whether an earlier command failed after changing the books in memory (see [`reopen`]).
+    ///
+    /// [`reopen`]: StoredCompany::reopen
     pub fn is_poisoned(&self) -> bool {
         self.poisoned
     }

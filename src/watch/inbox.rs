@@ -153,31 +153,50 @@ pub fn bytes_hash(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// `inbox/.processing`: the journal being posted (its path and hash), written before the
-/// batch starts and removed once the journal is filed away. Found at start, it names the
-/// journal that stopped the watcher last time.
+/// `inbox/.processing`: the journal being posted (its hash, path and how many times posting
+/// it was begun), written before the batch starts and removed once the journal is filed away.
+/// Found at start, it names the journal the watcher was posting when it stopped.
 pub struct ProcessingMarker {
     path: PathBuf,
+}
+
+/// What a marker left behind says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Interrupted {
+    pub journal: PathBuf,
+    pub hash: String,
+    /// How many times posting this journal was begun and did not finish.
+    pub attempts: u32,
 }
 
 impl ProcessingMarker {
     const NAME: &'static str = ".processing";
 
-    /// Marks `journal`, read as `text`, as being posted.
-    pub fn write(inbox: &Path, journal: &Path, text: &str) -> std::io::Result<ProcessingMarker> {
-        let hash = text_hash(text);
+    /// Marks `journal`, read as `text`, as being posted for the `attempt`-th time.
+    pub fn write(
+        inbox: &Path,
+        journal: &Path,
+        text: &str,
+        attempt: u32,
+    ) -> std::io::Result<ProcessingMarker> {
         let path = inbox.join(Self::NAME);
-        write_atomically(&path, &format!("{hash}\n{}\n", journal.display()))?;
+        let content = format!("{}\n{}\n{attempt}\n", text_hash(text), journal.display());
+        write_atomically(&path, &content)?;
         Ok(ProcessingMarker { path })
     }
 
-    /// The journal path and hash of a marker left behind.
-    pub fn read(inbox: &Path) -> Option<(PathBuf, String)> {
+    /// The marker left behind, if any.
+    pub fn read(inbox: &Path) -> Option<Interrupted> {
         let text = std::fs::read_to_string(inbox.join(Self::NAME)).ok()?;
         let mut lines = text.lines();
         let hash = lines.next()?.to_string();
-        let path = PathBuf::from(lines.next()?);
-        Some((path, hash))
+        let journal = PathBuf::from(lines.next()?);
+        let attempts = lines.next().and_then(|n| n.parse().ok()).unwrap_or(1);
+        Some(Interrupted {
+            journal,
+            hash,
+            attempts,
+        })
     }
 
     pub fn clear(inbox: &Path) {

@@ -125,18 +125,13 @@ pub fn watch(
                     noticed: Instant::now(),
                 });
             }
-            true
         }
         Message::Files(Err(errors)) => {
             for error in errors {
                 eprintln!("watch: file notification error: {error}");
             }
-            true
         }
-        Message::Loaded(outcome) => {
-            watcher.loaded(outcome);
-            true
-        }
+        Message::Loaded(outcome) => watcher.loaded(outcome),
     };
     let mut busy = false;
     while !stop.load(Ordering::SeqCst) {
@@ -232,7 +227,13 @@ struct Watcher {
     summary: WatchSummary,
     /// Set when the company could not be reopened after a failed batch.
     fatal: Option<CompanyError>,
+    /// The journal the watcher was posting when it last stopped, to be tried once more.
+    interrupted: Option<inbox::Interrupted>,
 }
+
+/// How many times the watcher begins posting a journal that never finishes (the process dies
+/// in it) before it sets the journal aside.
+pub const MAX_ATTEMPTS: u32 = 2;
 
 impl Watcher {
     fn new(
@@ -261,6 +262,7 @@ impl Watcher {
             reconciliation: None,
             summary: WatchSummary::default(),
             fatal: None,
+            interrupted: None,
         }
     }
 
@@ -391,7 +393,12 @@ impl Watcher {
                 return;
             }
         };
-        let marker = inbox::ProcessingMarker::write(self.inbox.folder(), path, &text);
+        let hash = inbox::text_hash(&text);
+        let attempt = match &self.interrupted {
+            Some(interrupted) if interrupted.hash == hash => interrupted.attempts + 1,
+            _ => 1,
+        };
+        let marker = inbox::ProcessingMarker::write(self.inbox.folder(), path, &text, attempt);
         let outcome = crate::contain::contain(|| self.post_inbox_file_unguarded(path, text));
         if let Err(panic) = outcome {
             if let Some(session) = self.session.as_mut() {
@@ -410,33 +417,50 @@ impl Watcher {
         if let Ok(marker) = marker {
             marker.remove();
         }
+        if self
+            .interrupted
+            .as_ref()
+            .is_some_and(|interrupted| interrupted.hash == hash)
+        {
+            self.interrupted = None;
+        }
     }
 
     /// A journal that was being posted when the watcher last stopped without finishing it (the
-    /// marker is still there): if it is still in the inbox and not in the store, it made the
-    /// watcher crash, so it goes to `rejected/` instead of crashing it again.
+    /// marker is still there), still in the inbox and not in the store. Once, that may be bad
+    /// luck (the process was killed, the machine went down): it is posted again, in its turn.
+    /// If posting it was begun [`MAX_ATTEMPTS`] times and never finished, it is what stops the
+    /// watcher, so it goes to `rejected/` instead of stopping it again.
     fn recover_interrupted(&mut self) {
-        let Some((path, hash)) = inbox::ProcessingMarker::read(self.inbox.folder()) else {
+        let Some(interrupted) = inbox::ProcessingMarker::read(self.inbox.folder()) else {
             return;
         };
-        let text = std::fs::read_to_string(&path).ok();
-        let same = text
-            .as_deref()
-            .is_some_and(|text| inbox::text_hash(text) == hash);
-        if same {
-            let name = inbox_name(&path);
-            let stored = text
-                .and_then(|text| journal_text(&name, text).ok())
-                .is_some_and(|journal| self.already_mine(&journal));
-            if !stored {
-                let report = "error: the watcher stopped while posting this journal (it crashed \
-                              or was killed); nothing of it was posted\n  it is set aside so it \
-                              cannot stop the watcher again: check it, then drop it into the \
-                              inbox again\n";
-                self.reject(&path, &name, report);
-            }
-        }
         inbox::ProcessingMarker::clear(self.inbox.folder());
+        let path = interrupted.journal.clone();
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            return;
+        };
+        if inbox::text_hash(&text) != interrupted.hash {
+            return;
+        }
+        let name = inbox_name(&path);
+        let stored = journal_text(&name, text)
+            .ok()
+            .is_some_and(|journal| self.already_mine(&journal));
+        if stored {
+            return;
+        }
+        if interrupted.attempts >= MAX_ATTEMPTS {
+            let report = format!(
+                "error: the watcher stopped {} times while posting this journal (it crashed or \
+                 was killed); nothing of it was posted\n  it is set aside so it cannot stop the \
+                 watcher again: check it, then drop it into the inbox again\n",
+                interrupted.attempts
+            );
+            self.reject(&path, &name, &report);
+        } else {
+            self.interrupted = Some(interrupted);
+        }
     }
 
     fn post_inbox_file_unguarded(&mut self, path: &Path, text: String) {

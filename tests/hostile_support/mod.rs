@@ -144,6 +144,12 @@ impl Watch {
         None
     }
 
+    /// Kills the watcher at once (SIGKILL), as a crash or an out-of-memory kill would.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     /// How many events named `event` were read so far.
     pub fn count(&self, event: &str) -> usize {
         let needle = format!("\"event\":\"{event}\"");
