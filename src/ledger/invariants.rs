@@ -210,8 +210,9 @@ fn check_applications(ledger: &Ledger, violations: &mut Vec<InvariantViolation>)
 }
 
 /// Invariant 16: non-revaluation value entries of an entry share one valuation date; an outbound's
-/// valuation date is on or after its posting date and the valuation dates of its inbounds; a
-/// revaluation's valuation date is on or after its posting date.
+/// valuation date is on or after the valuation dates of its inbounds, and on or after its posting
+/// date unless it is fixed-applied (then it is its inbound's); a revaluation's valuation date is
+/// on or after its posting date.
 fn check_valuation_dates(ledger: &Ledger, violations: &mut Vec<InvariantViolation>) {
     for entry in ledger.item_ledger_entries() {
         let no = entry.entry_no;
@@ -249,7 +250,9 @@ fn check_valuation_dates(ledger: &Ledger, violations: &mut Vec<InvariantViolatio
         if entry.is_positive() {
             continue;
         }
-        if valuation_date < entry.posting_date {
+        // A fixed application (Applies-to Entry) is valued on its inbound's date, which may be
+        // earlier than its own posting date (spec §1.10, corrected 2026-12).
+        if valuation_date < entry.posting_date && entry.applies_to_entry.is_none() {
             violation(
                 violations,
                 16,

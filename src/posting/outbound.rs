@@ -243,7 +243,14 @@ impl LinePosting<'_> {
                 .ledger
                 .latest_valuation_date(inbound_no)
                 .unwrap_or(valuation_date);
-            valuation_date = valuation_date.max(inbound_date);
+            // A fixed application is valued on the inbound's date even when that is earlier
+            // than its own posting date: the decrease then leaves the inbound's average cost
+            // period together with it (cu 22 GetValuationDate; spec §1.10).
+            valuation_date = if fixed {
+                inbound_date
+            } else {
+                valuation_date.max(inbound_date)
+            };
             parts.push(AppliedPart {
                 inbound_no,
                 quantity: take,
