@@ -118,13 +118,27 @@ impl LinePosting<'_> {
         if quantity <= Decimal::ZERO {
             return None;
         }
-        let cost: Decimal = self
+        // The entry's own cost is spread over its quantity; each earlier revaluation counts per
+        // unit of the quantity it revalued, never spread over the entry's full quantity (spec
+        // §7.2, corrected 2026-12; report 5899 Calculate Inventory Value): +5 @20, 1 sold, the 4
+        // left revalued +20, 2 more sold: the 2 left are worth 2 × 20 + 2 × 20/4 = 50.
+        let mut own_cost = Decimal::ZERO;
+        let mut revalued = Decimal::ZERO;
+        for value in self
             .ledger
             .value_entries_of(entry.entry_no)
             .filter(|value| value.posting_date <= date)
-            .map(|value| value.cost_amount_actual + value.cost_amount_expected)
-            .sum();
-        let value = self.rounding.amount(cost * quantity / entry.quantity);
+        {
+            let cost = value.cost_amount_actual + value.cost_amount_expected;
+            if value.entry_type == CostEntryType::Revaluation && !value.valued_quantity.is_zero() {
+                revalued += cost / value.valued_quantity;
+            } else {
+                own_cost += cost;
+            }
+        }
+        let value = self
+            .rounding
+            .amount(own_cost * quantity / entry.quantity + revalued * quantity);
         Some(RevaluableEntry {
             entry: entry.clone(),
             quantity,
