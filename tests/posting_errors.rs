@@ -389,3 +389,41 @@ fn revaluation_with_nothing_to_revalue() {
         "test.csv:2: field `item`: item AVG has no revaluable quantity on 2020-01-06 (nothing invoiced and on hand)",
     );
 }
+
+/// Business Central revalues an Average item per item only (issue 13, rule 6; cu 23).
+#[test]
+fn revaluation_of_an_average_item_per_entry() {
+    reject(
+        line(
+            "2020-01-06",
+            JournalLineKind::Revaluation {
+                item: "AVG".into(),
+                scope: stockpost::journal::RevaluationScope::Entry { entry_no: 1 },
+                target: stockpost::journal::RevaluationTarget::UnitCost(d("5")),
+            },
+        ),
+        "test.csv:2: field `revalue`: item AVG uses Average cost: Calculate Inventory Value \
+         revalues it per item only; write `revalue` = \"item\"",
+    );
+}
+
+/// ... and only at the end of an average cost period (issue 13, rule 6; report 5899).
+#[test]
+fn revaluation_of_an_average_item_inside_its_period() {
+    let mut config = company();
+    config.inventory_setup.average_cost_period = stockpost::config::AverageCostPeriod::Month;
+    assert_rejected(
+        config,
+        line(
+            "2020-01-06",
+            JournalLineKind::Revaluation {
+                item: "AVG".into(),
+                scope: stockpost::journal::RevaluationScope::Item { location: None },
+                target: stockpost::journal::RevaluationTarget::UnitCost(d("5")),
+            },
+        ),
+        "test.csv:2: field `posting_date`: item AVG uses Average cost: it can be revalued only \
+         at the end of an average cost period; 2020-01-06 is not one (its period ends on \
+         2020-01-31)",
+    );
+}

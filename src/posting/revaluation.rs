@@ -32,6 +32,10 @@ impl LinePosting<'_> {
     ) -> Result<RevaluationOutcome, PostingError> {
         let item = self.resolve_item(item_no)?;
         let date = self.line.posting_date;
+        let average = item.costing_method == CostingMethod::Average;
+        if average {
+            self.check_average_revaluation(item_no, scope, date)?;
+        }
         let revaluable = match scope {
             RevaluationScope::Item { location } => {
                 let location = match location {
@@ -85,6 +89,42 @@ impl LinePosting<'_> {
             calculated_value,
             amount: revalued_value - calculated_value,
         })
+    }
+
+    /// What Business Central refuses for an Average item (spec §7.2, cu 23 Item Jnl.-Post Batch):
+    /// a revaluation per entry, and one per item on a date that is not the end of an average
+    /// cost period.
+    fn check_average_revaluation(
+        &self,
+        item_no: &str,
+        scope: &RevaluationScope,
+        date: NaiveDate,
+    ) -> Result<(), PostingError> {
+        if let RevaluationScope::Entry { .. } = scope {
+            return Err(self.error(
+                "revalue",
+                format!(
+                    "item {item_no} uses Average cost: Calculate Inventory Value revalues it per \
+                     item only; write `revalue` = \"item\""
+                ),
+            ));
+        }
+        let setup = &self.ledger.config().inventory_setup;
+        let period_end = crate::ledger::period::average_period_end(
+            date,
+            setup.average_cost_period,
+            &setup.accounting_periods,
+        );
+        if period_end != date {
+            return Err(self.error(
+                "posting_date",
+                format!(
+                    "item {item_no} uses Average cost: it can be revalued only at the end of an \
+                     average cost period; {date} is not one (its period ends on {period_end})"
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// An inbound entry's revaluable quantity and value on `date` (spec §7.2): completely
