@@ -85,7 +85,7 @@ fn the_acceptance_folder_passes_with_exit_status_0() {
     let text = stdout(&output);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(output.status.code(), Some(0), "{text}");
-    assert_eq!(lines.len(), 22, "{text}");
+    assert_eq!(lines.len(), 24, "{text}");
     assert_eq!(
         lines[0],
         "PASS c01_avg_period_day (45 checked, 0 not evaluated)"
@@ -104,7 +104,15 @@ fn the_acceptance_folder_passes_with_exit_status_0() {
     );
     assert_eq!(
         lines[21],
-        "21 scenarios: 21 passed, 0 failed; 804 expectations checked, 0 not evaluated"
+        "PASS x03_avg_calculated_value_at_average_cost (27 checked, 0 not evaluated)"
+    );
+    assert_eq!(
+        lines[22],
+        "PASS x04_avg_partial_revaluation_after_shipment (26 checked, 0 not evaluated)"
+    );
+    assert_eq!(
+        lines[23],
+        "23 scenarios: 23 passed, 0 failed; 857 expectations checked, 0 not evaluated"
     );
 }
 

@@ -43,7 +43,7 @@ fn the_example_month_reconciles() {
     assert_eq!(output.status.code(), Some(0), "{text}");
     let inventory = format!(
         "{:<26} {:>14} {:>14} {:>14} {:>14}\n",
-        "inventory", "23544.05", "23544.05", "0.00", "0"
+        "inventory", "23562.11", "23562.11", "0.00", "0"
     );
     assert!(text.contains(&inventory), "{text}");
     assert!(text.ends_with("reconciled\n"));
@@ -54,7 +54,7 @@ fn a_manual_journal_outside_stockpost_is_found_and_exits_2() {
     let folder = std::env::temp_dir().join(format!("stockpost-recon-{}", std::process::id()));
     fs::create_dir_all(&folder).expect("temp folder");
     let gl = folder.join("tb.csv");
-    fs::write(&gl, "account,from,to,balance\n1205,,2026-10-31,2058.29\n").expect("write tb");
+    fs::write(&gl, "account,from,to,balance\n1205,,2026-10-31,2019.21\n").expect("write tb");
     let output = reconcile(&[
         "--as-of",
         "2026-10-31",

@@ -3,7 +3,7 @@
 //! from 4200 to a new account 4210 (added to the candidate's chart).
 //!
 //! The expected figures do not come from the code under test: the example's COGS account 4200
-//! holds 223 G/L entries summing to 40,199.81 (its trial balance, read here by SQL from the
+//! holds 223 G/L entries summing to 40,233.91 (its trial balance, read here by SQL from the
 //! store), so moving that mapping must move exactly those lines and that amount.
 
 use std::path::{Path, PathBuf};
@@ -161,7 +161,7 @@ fn diff_reports_the_moved_mapping_lines_balances_and_reclassification() {
     let root = tempfile::tempdir().unwrap();
     let company = example_company(root.path());
     let candidate = cogs_candidate(root.path(), &company, "candidate");
-    assert_eq!(gl_on(&company, "4200"), (223, 4_019_981));
+    assert_eq!(gl_on(&company, "4200"), (223, 4_023_391));
     let before = batch_count(&company);
     let db_before = std::fs::read(company.join("stockpost.db")).unwrap();
 
@@ -193,15 +193,15 @@ fn diff_reports_the_moved_mapping_lines_balances_and_reclassification() {
     assert_eq!(
         diff["gl_lines"]["pairs"],
         serde_json::json!([{"old_account": "4200", "new_account": "4210",
-                            "lines": 223, "amount": "40199.81"}])
+                            "lines": 223, "amount": "40233.91"}])
     );
 
-    assert_eq!(balance(&diff, "4200")["before"], "40199.81");
+    assert_eq!(balance(&diff, "4200")["before"], "40233.91");
     assert_eq!(balance(&diff, "4200")["after"], "0.00");
-    assert_eq!(balance(&diff, "4200")["difference"], "-40199.81");
+    assert_eq!(balance(&diff, "4200")["difference"], "-40233.91");
     assert_eq!(balance(&diff, "4210")["before"], "0.00");
-    assert_eq!(balance(&diff, "4210")["after"], "40199.81");
-    assert_eq!(balance(&diff, "1200")["before"], "20953.09");
+    assert_eq!(balance(&diff, "4210")["after"], "40233.91");
+    assert_eq!(balance(&diff, "1200")["before"], "20968.71");
     for row in diff["balances"].as_array().unwrap() {
         if row["account_no"] != "4200" && row["account_no"] != "4210" {
             assert_eq!(row["difference"], "0.00", "{row}");
@@ -215,8 +215,8 @@ fn diff_reports_the_moved_mapping_lines_balances_and_reclassification() {
         serde_json::json!({
             "posting_date": "2026-10-31",
             "document_no": format!("RC-{}", &hash[..8]),
-            "lines": [{"account_no": "4200", "amount": "-40199.81"},
-                      {"account_no": "4210", "amount": "40199.81"}],
+            "lines": [{"account_no": "4200", "amount": "-40233.91"},
+                      {"account_no": "4210", "amount": "40233.91"}],
         })
     );
 
@@ -315,19 +315,19 @@ fn detail_lists_every_moved_line_with_its_gl_entry_and_the_full_replay_agrees() 
     let table = stdout(&output);
     assert!(table.contains("cogs  4200         4210"), "{table}");
     assert!(
-        table.contains("4200         4210           223  40199.81"),
+        table.contains("4200         4210           223  40233.91"),
         "{table}"
     );
-    assert!(table.contains("4200        -40199.81"), "{table}");
+    assert!(table.contains("4200        -40233.91"), "{table}");
     let output = rules_diff(&candidate, &company, &["--format", "csv"]);
     let csv = stdout(&output);
-    assert!(csv.contains("\nold_account,new_account,lines,amount\n4200,4210,223,40199.81\n"));
+    assert!(csv.contains("\nold_account,new_account,lines,amount\n4200,4210,223,40233.91\n"));
     assert!(
         csv.contains("\nposting_date,document_no,account_no,amount\n"),
         "{csv}"
     );
     assert!(csv.contains("\n2026-10-31,RC-"), "{csv}");
-    assert!(csv.contains(",4210,40199.81\n"), "{csv}");
+    assert!(csv.contains(",4210,40233.91\n"), "{csv}");
 }
 
 #[test]
@@ -346,8 +346,8 @@ fn adopt_with_reclassify_reconciles_and_verifies() {
     assert_eq!(reclassification["posting_date"], "2026-10-31");
     assert_eq!(
         reclassification["lines"],
-        serde_json::json!([{"account_no": "4200", "amount": "-40199.81"},
-                          {"account_no": "4210", "amount": "40199.81"}])
+        serde_json::json!([{"account_no": "4200", "amount": "-40233.91"},
+                          {"account_no": "4210", "amount": "40233.91"}])
     );
 
     // The files are the candidate's; the store holds the batch and the entries.
@@ -363,7 +363,7 @@ fn adopt_with_reclassify_reconciles_and_verifies() {
     assert!(!company.join(".rules.previous").exists());
     assert!(!company.join(".rules.adopting").exists());
     assert_eq!(gl_on(&company, "4200").1, 0);
-    assert_eq!(gl_on(&company, "4210").1, 4_019_981);
+    assert_eq!(gl_on(&company, "4210").1, 4_023_391);
     let db = database(&company);
     let (command, rule_set): (String, String) = db
         .query_row(
@@ -419,7 +419,7 @@ fn adopt_without_reclassify_leaves_the_rule_change_visible_until_reclassified() 
     let output = rules_adopt(&candidate, &company, &[]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(stdout(&output).contains("No reclassification"));
-    assert_eq!(gl_on(&company, "4200"), (223, 4_019_981));
+    assert_eq!(gl_on(&company, "4200"), (223, 4_023_391));
 
     let output = stockpost(&["reconcile", "--company", text(&company), "--format", "json"]);
     assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
@@ -446,8 +446,8 @@ fn adopt_without_reclassify_leaves_the_rule_change_visible_until_reclassified() 
     assert_eq!(
         rule_change,
         [
-            ("4200".to_string(), "40199.81".parse().unwrap()),
-            ("4210".to_string(), "-40199.81".parse().unwrap())
+            ("4200".to_string(), "40233.91".parse().unwrap()),
+            ("4210".to_string(), "-40233.91".parse().unwrap())
         ]
         .into_iter()
         .collect()
@@ -468,7 +468,7 @@ fn adopt_without_reclassify_leaves_the_rule_change_visible_until_reclassified() 
         ],
     );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert!(stdout(&output).contains("4210         40199.81"));
+    assert!(stdout(&output).contains("4210         40233.91"));
     let output = stockpost(&["reconcile", "--company", text(&company)]);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
     let output = stockpost(&["verify", "--company", text(&company)]);
@@ -599,6 +599,6 @@ fn a_candidate_that_changes_the_sub_ledger_is_reported_without_a_journal() {
     assert_eq!(diff["gl_lines"]["moved"], 223);
     assert_eq!(
         diff["reclassification"]["lines"][1],
-        serde_json::json!({"account_no": "4210", "amount": "40199.81"})
+        serde_json::json!({"account_no": "4210", "amount": "40233.91"})
     );
 }

@@ -59,6 +59,11 @@ struct BucketPlan {
     /// those...): they join the pool right after that outbound is drawn, so the outbound's own
     /// chain is left out of its average (spec §5.6) but not out of the others'.
     followers: BTreeMap<u64, Vec<u64>>,
+    /// Partial revaluations (Calculate Inventory Value) valued in a period that has outbounds
+    /// to draw, as (value entry no., cost), in entry order: each joins the pool only for the
+    /// outbounds whose first value entry was posted after it, and for the later periods
+    /// (spec §7.9, corrected 2026-12; cu 5895 ExcludeAvgCostOnValuationDate).
+    gated: BTreeMap<NaiveDate, Vec<(u64, Decimal)>>,
 }
 
 impl Adjuster<'_> {
@@ -101,6 +106,7 @@ impl Adjuster<'_> {
         let mut changed = false;
         let (mut pool_quantity, mut pool_cost) = (Decimal::ZERO, Decimal::ZERO);
         let mut arrivals = plan.arrivals.into_iter().peekable();
+        let mut gated = plan.gated;
         for (period_end, outbounds) in plan.periods {
             while let Some((_, (quantity, cost))) =
                 arrivals.next_if(|(date, _)| *date <= period_end)
@@ -108,13 +114,17 @@ impl Adjuster<'_> {
                 pool_quantity += quantity;
                 pool_cost += cost;
             }
+            let mut revaluations = gated.remove(&period_end).unwrap_or_default();
             changed |= self.value_period(
                 outbounds,
                 &plan.followers,
                 period_end,
+                &mut revaluations,
                 &mut pool_quantity,
                 &mut pool_cost,
             );
+            // What no outbound of the period took in is in the pool for the later periods.
+            pool_cost += revaluations.iter().map(|(_, cost)| *cost).sum::<Decimal>();
         }
         changed
     }
@@ -128,6 +138,7 @@ impl Adjuster<'_> {
         outbounds: Vec<DrawnOutbound>,
         followers: &BTreeMap<u64, Vec<u64>>,
         period_end: NaiveDate,
+        revaluations: &mut Vec<(u64, Decimal)>,
         pool_quantity: &mut Decimal,
         pool_cost: &mut Decimal,
     ) -> bool {
@@ -163,6 +174,19 @@ impl Adjuster<'_> {
         self.remove_pairs(&same_period_pairs, pool_quantity, pool_cost);
         let mut residual = Decimal::ZERO;
         for outbound in outbounds.iter().filter(|o| o.kind == DrawKind::Average) {
+            // The period's partial revaluations posted before this outbound's first value
+            // entry join the pool now; those posted after it stay out of its average.
+            let first = self
+                .ledger
+                .value_entries_of(outbound.entry_no)
+                .map(|value| value.entry_no)
+                .min()
+                .unwrap_or(u64::MAX);
+            let joining = revaluations.partition_point(|(no, _)| *no < first);
+            *pool_cost += revaluations
+                .drain(..joining)
+                .map(|(_, cost)| cost)
+                .sum::<Decimal>();
             if *pool_quantity <= Decimal::ZERO {
                 break;
             }
@@ -245,12 +269,17 @@ impl Adjuster<'_> {
             chain.retain(|&follower| self.period_end(self.valuation_date(follower)) == root_period);
         }
         let following: BTreeSet<u64> = plan.followers.values().flatten().copied().collect();
+        let mut partial: Vec<&ValueEntry> = Vec::new();
         for entry in members {
             if left_out.contains(&entry.entry_no) || following.contains(&entry.entry_no) {
                 // A transfer receipt left out of the pool, or a return that follows its
                 // outbound's cost, still brings the revaluations posted on it.
                 for value in self.ledger.value_entries_of(entry.entry_no) {
                     if is_own_revaluation(value) {
+                        if value.partial_revaluation {
+                            partial.push(value);
+                            continue;
+                        }
                         let arrival = plan.arrivals.entry(value.valuation_date).or_default();
                         arrival.0 += value.item_ledger_entry_quantity;
                         arrival.1 += value.cost_amount_actual + value.cost_amount_expected;
@@ -290,10 +319,33 @@ impl Adjuster<'_> {
                 }
             }
             for value in self.ledger.value_entries_of(entry.entry_no) {
+                if is_own_revaluation(value) && value.partial_revaluation {
+                    partial.push(value);
+                    continue;
+                }
                 let arrival = plan.arrivals.entry(value.valuation_date).or_default();
                 arrival.0 += value.item_ledger_entry_quantity;
                 arrival.1 += value.cost_amount_actual + value.cost_amount_expected;
             }
+        }
+        // A partial revaluation is gated only in a period with outbounds to draw; elsewhere it
+        // arrives on its date like any value entry.
+        for value in partial {
+            let cost = value.cost_amount_actual + value.cost_amount_expected;
+            let period_end = self.period_end(value.valuation_date);
+            if plan.periods.contains_key(&period_end) {
+                plan.gated
+                    .entry(period_end)
+                    .or_default()
+                    .push((value.entry_no, cost));
+            } else {
+                let arrival = plan.arrivals.entry(value.valuation_date).or_default();
+                arrival.0 += value.item_ledger_entry_quantity;
+                arrival.1 += cost;
+            }
+        }
+        for revaluations in plan.gated.values_mut() {
+            revaluations.sort_by_key(|(no, _)| *no);
         }
         plan
     }

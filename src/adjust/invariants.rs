@@ -439,6 +439,10 @@ fn check_average_period(
 ) {
     let whole_item = bucket.1.is_none();
     let drawn_nos: BTreeSet<u64> = drawn.iter().map(|e| e.entry_no).collect();
+    let setup = &ledger.config().inventory_setup;
+    // Partial revaluations valued in this period join only the averages of the outbounds
+    // posted after them (spec §7.9): (value entry no., cost), checked one by one below.
+    let mut gated: Vec<(u64, Decimal)> = Vec::new();
     let (mut pool_quantity, mut pool_cost) = (Decimal::ZERO, Decimal::ZERO);
     for entry in ledger.entries_of_item(crate::ledger::ItemId(bucket.0)) {
         let internal_transfer = whole_item && entry.entry_type == ItemLedgerEntryType::Transfer;
@@ -453,16 +457,37 @@ fn check_average_period(
             .filter(|v| v.valuation_date <= end)
             .filter(|v| !internal_transfer || own_revaluation(v))
         {
+            let cost = value.cost_amount_actual + value.cost_amount_expected;
+            let in_period = average_period_end(
+                value.valuation_date,
+                setup.average_cost_period,
+                &setup.accounting_periods,
+            ) == end;
+            if own_revaluation(value) && value.partial_revaluation && in_period {
+                gated.push((value.entry_no, cost));
+                continue;
+            }
             pool_quantity += value.item_ledger_entry_quantity;
-            pool_cost += value.cost_amount_actual + value.cost_amount_expected;
+            pool_cost += cost;
         }
     }
     if pool_quantity <= Decimal::ZERO {
         return;
     }
-    let average = pool_cost / pool_quantity;
     let item_no = ledger.item_no(crate::ledger::ItemId(bucket.0));
     let precision = precision(ledger);
+    if !gated.is_empty() {
+        check_gated_period(
+            ledger,
+            (item_no, end),
+            drawn,
+            gated,
+            (pool_quantity, pool_cost),
+            found,
+        );
+        return;
+    }
+    let average = pool_cost / pool_quantity;
     let (mut total, mut total_quantity) = (Decimal::ZERO, Decimal::ZERO);
     for outbound in drawn {
         let (actual, expected) = ledger.cost_of_entry(outbound.entry_no);
@@ -483,6 +508,48 @@ fn check_average_period(
     let residual = total - average * total_quantity;
     if residual.abs() >= precision {
         found.push(11, format!("item {item_no}, period ending {end}: the average outbounds cost {} together, {} away from the average", money(total), money(residual.round_dp(6))));
+    }
+}
+
+/// Invariant 11 in a period with partial revaluations: the outbounds are drawn one by one in
+/// entry order from a pool that each such revaluation joins once an outbound posted after it is
+/// reached; each draw is the pool's average at that point within twice the precision.
+fn check_gated_period(
+    ledger: &Ledger,
+    (item_no, end): (&str, chrono::NaiveDate),
+    drawn: &[&ItemLedgerEntry],
+    mut gated: Vec<(u64, Decimal)>,
+    (mut pool_quantity, mut pool_cost): (Decimal, Decimal),
+    found: &mut Violations,
+) {
+    gated.sort_by_key(|(no, _)| *no);
+    let precision = precision(ledger);
+    let mut drawn: Vec<&ItemLedgerEntry> = drawn.to_vec();
+    drawn.sort_by_key(|entry| entry.entry_no);
+    for outbound in drawn {
+        if outbound.entry_type == ItemLedgerEntryType::Transfer {
+            continue;
+        }
+        let first = ledger
+            .value_entries_of(outbound.entry_no)
+            .map(|value| value.entry_no)
+            .min()
+            .unwrap_or(u64::MAX);
+        let joining = gated.partition_point(|(no, _)| *no < first);
+        pool_cost += gated
+            .drain(..joining)
+            .map(|(_, cost)| cost)
+            .sum::<Decimal>();
+        if pool_quantity <= Decimal::ZERO {
+            return;
+        }
+        let (actual, expected) = ledger.cost_of_entry(outbound.entry_no);
+        let want = pool_cost * outbound.quantity / pool_quantity;
+        if (actual + expected - want).abs() > precision * Decimal::TWO {
+            found.push(11, format!("item {item_no}, period ending {end}: outbound entry {} costs {} but the pool's average at its turn gives {}", outbound.entry_no, money(actual + expected), money(want.round_dp(6))));
+        }
+        pool_cost += actual + expected;
+        pool_quantity += outbound.quantity;
     }
 }
 

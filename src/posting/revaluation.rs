@@ -62,6 +62,30 @@ impl LinePosting<'_> {
                 format!("item {item_no} has no revaluable quantity on {date} (nothing invoiced and on hand)"),
             ));
         }
+        let mut revaluable = revaluable;
+        if average {
+            // An Average item's calculated value is its revaluable quantity at the item's
+            // average unit cost on the date, not the open entries' own costs; the whole amount
+            // is spread over the open entries, the last one taking what remains (spec §7.2).
+            let location = match scope {
+                RevaluationScope::Item {
+                    location: Some(code),
+                } => Some(self.resolve_location("location", code)?),
+                _ => None,
+            };
+            let unit_cost = self.average_unit_cost_on(item.id, location, date);
+            let calculated = self.rounding.amount(unit_cost * quantity);
+            let mut spread_quantity = Decimal::ZERO;
+            let mut spread_value = Decimal::ZERO;
+            for part in &mut revaluable {
+                spread_quantity += part.quantity;
+                let cumulative = self
+                    .rounding
+                    .amount(calculated * spread_quantity / quantity);
+                part.value = cumulative - spread_value;
+                spread_value = cumulative;
+            }
+        }
         let calculated_value: Decimal = revaluable.iter().map(|part| part.value).sum();
         let revalued_value = match target {
             RevaluationTarget::UnitCost(unit_cost) => {
@@ -125,6 +149,36 @@ impl LinePosting<'_> {
             ));
         }
         Ok(())
+    }
+
+    /// The average unit cost of `item` (at `location`, if given) on `date`: the actual cost of
+    /// its value entries valued on or before `date` over their invoiced quantity.
+    fn average_unit_cost_on(
+        &self,
+        item: crate::ledger::ItemId,
+        location: Option<crate::ledger::LocationId>,
+        date: NaiveDate,
+    ) -> Decimal {
+        let (mut cost, mut quantity) = (Decimal::ZERO, Decimal::ZERO);
+        for entry in self
+            .ledger
+            .entries_of_item(item)
+            .filter(|entry| location.is_none_or(|location| entry.location == location))
+        {
+            for value in self
+                .ledger
+                .value_entries_of(entry.entry_no)
+                .filter(|value| value.valuation_date <= date)
+            {
+                cost += value.cost_amount_actual;
+                quantity += value.invoiced_quantity;
+            }
+        }
+        if quantity <= Decimal::ZERO {
+            return Decimal::ZERO;
+        }
+        // Unrounded: only the calculated value (unit cost × quantity) is rounded.
+        cost / quantity
     }
 
     /// An inbound entry's revaluable quantity and value on `date` (spec §7.2): completely
@@ -236,7 +290,9 @@ impl LinePosting<'_> {
             .unwrap_or(entry.posting_date);
         value.valuation_date = self.line.posting_date.max(direct_date);
         value.valued_quantity = part.quantity;
-        value.partial_revaluation = part.quantity != entry.quantity;
+        // Calculate Inventory Value always marks its revaluations partial, whatever the
+        // quantity (report 5899; spec §7.4, corrected 2026-12).
+        value.partial_revaluation = true;
         value.inventory_posting_group =
             self.last_direct_cost_posting_group(entry.entry_no, &item.inventory_posting_group);
         let not_invoiced = entry.quantity - entry.invoiced_quantity;
