@@ -85,7 +85,7 @@ fn the_acceptance_folder_passes_with_exit_status_0() {
     let text = stdout(&output);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(output.status.code(), Some(0), "{text}");
-    assert_eq!(lines.len(), 24, "{text}");
+    assert_eq!(lines.len(), 26, "{text}");
     assert_eq!(
         lines[0],
         "PASS c01_avg_period_day (45 checked, 0 not evaluated)"
@@ -112,7 +112,15 @@ fn the_acceptance_folder_passes_with_exit_status_0() {
     );
     assert_eq!(
         lines[23],
-        "23 scenarios: 23 passed, 0 failed; 857 expectations checked, 0 not evaluated"
+        "PASS x05_fifo_applies_to_revaluation_of_a_closed_entry (27 checked, 0 not evaluated)"
+    );
+    assert_eq!(
+        lines[24],
+        "PASS x06_avg_revalued_transfer_receipt (36 checked, 0 not evaluated)"
+    );
+    assert_eq!(
+        lines[25],
+        "25 scenarios: 25 passed, 0 failed; 920 expectations checked, 0 not evaluated"
     );
 }
 

@@ -680,7 +680,7 @@ fn unknown_type() {
             "type,posting_date,document_no,item,revalue,unit_cost_revalued",
             "revaluation,2026-10-31,R,1000,location,10"
         ),
-        "october.csv:2: field `revalue`: \"location\" is not a revaluation scope; use \"item\" or \"entry\""
+        "october.csv:2: field `revalue`: \"location\" is not a revaluation scope; use \"item\", \"entry\" or \"applies_to\""
     );
 }
 

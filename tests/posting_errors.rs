@@ -427,3 +427,42 @@ fn revaluation_of_an_average_item_inside_its_period() {
          2020-01-31)",
     );
 }
+
+/// Once Calculate Inventory Value has revalued an Average item, Business Central refuses an
+/// applies-to revaluation line for it (issue 13, rule 6).
+#[test]
+fn applies_to_revaluation_of_an_average_item_after_a_partial_one() {
+    let mut ledger = Ledger::new(company());
+    post_ok(&mut ledger, purchase("2020-01-01", "AVG", "4", "10"));
+    post_ok(
+        &mut ledger,
+        line(
+            "2020-01-02",
+            JournalLineKind::Revaluation {
+                item: "AVG".into(),
+                scope: stockpost::journal::RevaluationScope::Item { location: None },
+                target: stockpost::journal::RevaluationTarget::UnitCost(d("12")),
+            },
+        ),
+    );
+    let before = snapshot(&ledger);
+    let error = post(
+        &mut ledger,
+        vec![line(
+            "2020-01-03",
+            JournalLineKind::Revaluation {
+                item: "AVG".into(),
+                scope: stockpost::journal::RevaluationScope::AppliesTo { entry_no: 1 },
+                target: stockpost::journal::RevaluationTarget::UnitCost(d("11")),
+            },
+        )],
+    )
+    .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "test.csv:2: field `revalue`: item AVG uses Average cost and has been revalued by \
+         Calculate Inventory Value: an applies-to revaluation line is refused from then on (as \
+         Business Central does); revalue the item per item instead"
+    );
+    assert_eq!(snapshot(&ledger), before);
+}

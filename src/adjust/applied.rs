@@ -185,7 +185,9 @@ impl Adjuster<'_> {
                         outbound_first_value_entry.is_some_and(|first| first < entry.entry_no);
                     let dated_before =
                         outbound_valuation_date.is_some_and(|date| date <= entry.valuation_date);
-                    if posted_before && dated_before {
+                    // A partial revaluation reaches only the outbounds after it (spec §7.6); an
+                    // applies-to one reaches every outbound applied to its entry (§7.10).
+                    if posted_before && dated_before && entry.partial_revaluation {
                         continue;
                     }
                     let basis = if entry.partial_revaluation {

@@ -274,15 +274,11 @@ impl Adjuster<'_> {
             if left_out.contains(&entry.entry_no) || following.contains(&entry.entry_no) {
                 // A transfer receipt left out of the pool, or a return that follows its
                 // outbound's cost, still brings the revaluations posted on it.
+                // Its cost comes from an outbound, so a revaluation of it, partial or not, stays
+                // out of the averages of the outbounds posted before it (spec §7.9).
                 for value in self.ledger.value_entries_of(entry.entry_no) {
                     if is_own_revaluation(value) {
-                        if value.partial_revaluation {
-                            partial.push(value);
-                            continue;
-                        }
-                        let arrival = plan.arrivals.entry(value.valuation_date).or_default();
-                        arrival.0 += value.item_ledger_entry_quantity;
-                        arrival.1 += value.cost_amount_actual + value.cost_amount_expected;
+                        partial.push(value);
                     }
                 }
                 continue;

@@ -242,7 +242,8 @@ fn applied_share(
         match value.entry_type {
             CostEntryType::Rounding => {}
             CostEntryType::Revaluation => {
-                let before = outbound_first.is_some_and(|first| first < value.entry_no)
+                let before = value.partial_revaluation
+                    && outbound_first.is_some_and(|first| first < value.entry_no)
                     && outbound_date.is_some_and(|date| date <= value.valuation_date);
                 if !before {
                     let basis = if value.partial_revaluation {
@@ -463,7 +464,10 @@ fn check_average_period(
                 setup.average_cost_period,
                 &setup.accounting_periods,
             ) == end;
-            if own_revaluation(value) && value.partial_revaluation && in_period {
+            if own_revaluation(value)
+                && (value.partial_revaluation || internal_transfer)
+                && in_period
+            {
                 gated.push((value.entry_no, cost));
                 continue;
             }

@@ -490,9 +490,20 @@ impl Fields<'_, '_> {
                     entry_no: self.required_entry_no(Field::EntryNo)?,
                 })
             }
+            "applies_to" => {
+                self.forbid(
+                    Field::Location,
+                    "when `revalue` is \"applies_to\" (the entry has its own location)",
+                )?;
+                Ok(RevaluationScope::AppliesTo {
+                    entry_no: self.required_entry_no(Field::EntryNo)?,
+                })
+            }
             other => Err(FieldError::new(
                 Field::Revalue.name(),
-                format!("{other:?} is not a revaluation scope; use \"item\" or \"entry\""),
+                format!(
+                    "{other:?} is not a revaluation scope; use \"item\", \"entry\" or \"applies_to\""
+                ),
             )),
         }
     }

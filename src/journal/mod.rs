@@ -166,8 +166,12 @@ pub enum RevaluationScope {
     /// All revaluable inbound entries of the item on the posting date, optionally only those at
     /// one location.
     Item { location: Option<String> },
-    /// One inbound item ledger entry.
+    /// One inbound item ledger entry, as Calculate Inventory Value per entry computes it.
     Entry { entry_no: u64 },
+    /// A hand-entered line for one inbound entry (Business Central's Applies-to Entry): its
+    /// whole invoiced quantity, even when closed, from its actual cost without expected cost and
+    /// partial revaluations; not partial, so every outbound applied to it gets it.
+    AppliesTo { entry_no: u64 },
 }
 
 /// The revalued figure the user entered.

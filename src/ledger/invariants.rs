@@ -219,7 +219,8 @@ fn check_valuation_dates(ledger: &Ledger, violations: &mut Vec<InvariantViolatio
         let mut shared: Option<NaiveDate> = None;
         for value in ledger.value_entries_of(no) {
             if value.entry_type == CostEntryType::Revaluation {
-                if value.valuation_date < value.posting_date {
+                // An applies-to revaluation (not partial) is valued on its entry's posting date.
+                if value.valuation_date < value.posting_date && value.partial_revaluation {
                     violation(
                         violations,
                         16,

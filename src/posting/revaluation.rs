@@ -32,6 +32,9 @@ impl LinePosting<'_> {
     ) -> Result<RevaluationOutcome, PostingError> {
         let item = self.resolve_item(item_no)?;
         let date = self.line.posting_date;
+        if let RevaluationScope::AppliesTo { entry_no } = scope {
+            return self.applies_to_revaluation(item_no, &item, *entry_no, target);
+        }
         let average = item.costing_method == CostingMethod::Average;
         if average {
             self.check_average_revaluation(item_no, scope, date)?;
@@ -54,6 +57,7 @@ impl LinePosting<'_> {
             RevaluationScope::Entry { entry_no } => {
                 vec![self.revaluable_single_entry(*entry_no, &item, date)?]
             }
+            RevaluationScope::AppliesTo { .. } => unreachable!("handled above"),
         };
         let quantity: Decimal = revaluable.iter().map(|part| part.quantity).sum();
         if quantity.is_zero() {
@@ -112,6 +116,94 @@ impl LinePosting<'_> {
             revalued_quantity: quantity,
             calculated_value,
             amount: revalued_value - calculated_value,
+        })
+    }
+
+    /// A hand-entered revaluation line for one entry (Applies-to Entry; spec §7.10): the entry's
+    /// whole invoiced quantity, even when it is closed, from its actual cost without expected
+    /// cost and without partial revaluations; valued on the entry's posting date and not
+    /// partial, so cost adjustment forwards it to every outbound applied to the entry.
+    fn applies_to_revaluation(
+        &mut self,
+        item_no: &str,
+        item: &ResolvedItem,
+        entry_no: u64,
+        target: RevaluationTarget,
+    ) -> Result<RevaluationOutcome, PostingError> {
+        let field = "entry_no";
+        let Some(entry) = self.ledger.item_ledger_entry(entry_no).cloned() else {
+            return Err(self.error(
+                field,
+                format!("item ledger entry {entry_no} does not exist"),
+            ));
+        };
+        if entry.item != item.id || entry.quantity <= Decimal::ZERO {
+            return Err(self.error(
+                field,
+                format!("item ledger entry {entry_no} is not an inbound entry of item {item_no}"),
+            ));
+        }
+        if item.costing_method == CostingMethod::Average
+            && self
+                .ledger
+                .entries_of_item(item.id)
+                .flat_map(|other| self.ledger.value_entries_of(other.entry_no))
+                .any(|value| {
+                    value.entry_type == CostEntryType::Revaluation && value.partial_revaluation
+                })
+        {
+            return Err(self.error(
+                "revalue",
+                format!(
+                    "item {item_no} uses Average cost and has been revalued by Calculate \
+                     Inventory Value: an applies-to revaluation line is refused from then on \
+                     (as Business Central does); revalue the item per item instead"
+                ),
+            ));
+        }
+        let quantity = entry.invoiced_quantity;
+        if quantity <= Decimal::ZERO {
+            return Err(self.error(
+                field,
+                format!("item ledger entry {entry_no} has no invoiced quantity to revalue"),
+            ));
+        }
+        let calculated_value: Decimal = self
+            .ledger
+            .value_entries_of(entry_no)
+            .filter(|value| {
+                !(value.entry_type == CostEntryType::Revaluation && value.partial_revaluation)
+            })
+            .map(|value| value.cost_amount_actual)
+            .sum();
+        let revalued_value = match target {
+            RevaluationTarget::UnitCost(unit_cost) => {
+                self.check_not_negative("unit_cost_revalued", unit_cost)?;
+                self.rounding.amount(unit_cost * quantity)
+            }
+            RevaluationTarget::InventoryValue(value) => {
+                self.check_not_negative("inventory_value_revalued", value)?;
+                self.rounding.amount(value)
+            }
+        };
+        let amount = revalued_value - calculated_value;
+        if !amount.is_zero() {
+            let mut value = self.new_value_entry(&entry, item, CostEntryType::Revaluation);
+            value.valuation_date = entry.posting_date;
+            value.valued_quantity = quantity;
+            value.partial_revaluation = false;
+            value.inventory_posting_group =
+                self.last_direct_cost_posting_group(entry_no, &item.inventory_posting_group);
+            value.cost_amount_actual = amount;
+            self.insert_value_entry(value);
+            if entry.remaining_quantity != entry.quantity {
+                self.flag_applied_entry_to_adjust(entry_no);
+            }
+        }
+        Ok(RevaluationOutcome {
+            revalued_quantity: quantity,
+            calculated_value,
+            amount,
         })
     }
 

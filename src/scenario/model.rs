@@ -181,6 +181,9 @@ impl StepOp {
 pub enum CalculatePer {
     Item,
     ItemLedgerEntry,
+    /// Not a Calculate Inventory Value run: a hand-entered line for `applies_to_ile` (stockpost's
+    /// extension of the format, tests/scenarios/README.md).
+    AppliesToEntry,
 }
 
 /// `[[step]]`: one flat record; which fields an op reads is checked in

@@ -194,5 +194,8 @@ fn revaluation_scope(step: &Step) -> Result<RevaluationScope, String> {
         CalculatePer::ItemLedgerEntry => Ok(RevaluationScope::Entry {
             entry_no: required(step.applies_to_ile, step, "applies_to_ile")?,
         }),
+        CalculatePer::AppliesToEntry => Ok(RevaluationScope::AppliesTo {
+            entry_no: required(step.applies_to_ile, step, "applies_to_ile")?,
+        }),
     }
 }

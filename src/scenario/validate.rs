@@ -224,7 +224,10 @@ fn validate_step(
         ));
     }
     if step.op == StepOp::Revaluation
-        && step.calculate_per == Some(CalculatePer::ItemLedgerEntry)
+        && matches!(
+            step.calculate_per,
+            Some(CalculatePer::ItemLedgerEntry | CalculatePer::AppliesToEntry)
+        )
         && step.applies_to_ile.is_none()
     {
         return Err(format!(
