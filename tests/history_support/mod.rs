@@ -94,6 +94,7 @@ pub enum Op {
     Revalue {
         pick: u8,
         cost: u8,
+        applies_to: bool,
     },
     PositiveAdjust {
         item: u8,
@@ -165,7 +166,7 @@ fn op_strategy() -> impl Strategy<Value = Op> {
         1 => (any::<u8>(), q.clone(), any::<bool>()).prop_map(|(pick, quantity, applies_from)| Op::ReturnSale { pick, quantity, applies_from }),
         2 => (any::<u8>(), any::<u8>(), q.clone()).prop_map(|(pick, to, quantity)| Op::Transfer { pick, to, quantity }),
         1 => (any::<u8>(), any::<bool>(), 1..5000u16).prop_map(|(pick, spread, cents)| Op::Charge { pick, spread, cents }),
-        1 => (any::<u8>(), any::<u8>()).prop_map(|(pick, cost)| Op::Revalue { pick, cost }),
+        1 => (any::<u8>(), any::<u8>(), any::<bool>()).prop_map(|(pick, cost, applies_to)| Op::Revalue { pick, cost, applies_to }),
         1 => (any::<u8>(), any::<u8>(), q.clone(), any::<u8>()).prop_map(
             |(item, location, quantity, cost)| Op::PositiveAdjust { item, location, quantity, cost }),
         1 => (any::<u8>(), q, any::<bool>()).prop_map(|(pick, quantity, fixed)| Op::NegativeAdjust { pick, quantity, fixed }),
@@ -387,7 +388,17 @@ impl Builder {
                 spread,
                 cents,
             } => self.charge(pick, spread, cents),
-            Op::Revalue { pick, cost } => self.revalue(pick, cost),
+            Op::Revalue {
+                pick,
+                cost,
+                applies_to,
+            } => {
+                if applies_to {
+                    self.revalue_applied_to(pick, cost)
+                } else {
+                    self.revalue(pick, cost)
+                }
+            }
             Op::PositiveAdjust {
                 item,
                 location,
@@ -619,6 +630,31 @@ impl Builder {
             assign_to_entry_nos: assign,
         };
         self.accept(kind, None, self.date)
+    }
+
+    /// A hand-entered applies-to revaluation line (spec §7.10) for one completely invoiced
+    /// purchase or positive adjustment of any costing method, on the latest date. Only open
+    /// entries: a closed one may carry a rounding entry from cost adjustment, and the line's
+    /// starting value (the entry's actual cost) then depends on whether adjustment ran before
+    /// it, which invariant 25 cannot compare (`tests/scenarios/x05` revalues a closed entry).
+    fn revalue_applied_to(&mut self, pick: u8, cost: u8) -> Option<JournalLine> {
+        let candidates = self.entries(|e| {
+            matches!(
+                e.entry_type,
+                ItemLedgerEntryType::Purchase | ItemLedgerEntryType::PositiveAdjmt
+            ) && e.is_positive()
+                && e.is_open()
+                && e.completely_invoiced
+        });
+        let entry = Self::pick(&candidates, pick)?;
+        let kind = JournalLineKind::Revaluation {
+            item: self.ledger.item_no(entry.item).into(),
+            scope: RevaluationScope::AppliesTo {
+                entry_no: entry.entry_no,
+            },
+            target: RevaluationTarget::UnitCost(Self::unit_cost(cost).round_dp(2)),
+        };
+        self.accept(kind, None, self.latest)
     }
 
     /// Revalues one invoiced purchase or positive adjustment on the latest date so far. Average
