@@ -110,6 +110,9 @@ pub struct ValueEntryRow {
     pub cost_posted_to_gl: Decimal,
     pub expected_cost_posted_to_gl: Decimal,
     pub adjustment: bool,
+    /// For a revaluation: `partial` (Calculate Inventory Value) or `applies_to` (a line for one
+    /// entry); empty otherwise.
+    pub revaluation_kind: &'static str,
     pub item_charge_no: String,
     pub source_line: String,
 }
@@ -133,6 +136,11 @@ impl ValueEntryRow {
             cost_posted_to_gl: entry.cost_posted_to_gl,
             expected_cost_posted_to_gl: entry.expected_cost_posted_to_gl,
             adjustment: entry.adjustment,
+            revaluation_kind: match (entry.entry_type, entry.partial_revaluation) {
+                (crate::ledger::CostEntryType::Revaluation, true) => "partial",
+                (crate::ledger::CostEntryType::Revaluation, false) => "applies_to",
+                _ => "",
+            },
             item_charge_no: entry.item_charge_no.as_deref().unwrap_or("").to_string(),
             source_line: source_line(&entry.source_line),
         }
@@ -157,6 +165,7 @@ impl ReportRow for ValueEntryRow {
         Column::number("cost_posted_to_gl"),
         Column::number("expected_cost_posted_to_gl"),
         Column::text("adjustment"),
+        Column::text("revaluation_kind"),
         Column::text("item_charge_no"),
         Column::text("source_line"),
     ];
@@ -179,6 +188,7 @@ impl ReportRow for ValueEntryRow {
             amount(self.cost_posted_to_gl),
             amount(self.expected_cost_posted_to_gl),
             yes_no(self.adjustment),
+            self.revaluation_kind.to_string(),
             self.item_charge_no.clone(),
             self.source_line.clone(),
         ]
