@@ -244,7 +244,9 @@ impl LinePosting<'_> {
     }
 
     /// The average unit cost of `item` (at `location`, if given) on `date`: the actual cost of
-    /// its value entries valued on or before `date` over their invoiced quantity.
+    /// its value entries valued on or before `date` over their invoiced quantity (report 5899
+    /// CalcAverageUnitCost; its correction for transfers not completely invoiced is left out:
+    /// a transfer is invoiced when it is posted here).
     fn average_unit_cost_on(
         &self,
         item: crate::ledger::ItemId,
@@ -262,15 +264,25 @@ impl LinePosting<'_> {
                 .value_entries_of(entry.entry_no)
                 .filter(|value| value.valuation_date <= date)
             {
+                // An entry posted after the date but valued on or before it (a back-dated
+                // posting) is left out, revaluations and item charges apart (report 5899
+                // CalcAverageUnitCost).
+                let posted_later = value.posting_date > date
+                    && value.entry_type != CostEntryType::Revaluation
+                    && value.item_charge_no.is_none();
+                if posted_later {
+                    continue;
+                }
                 cost += value.cost_amount_actual;
                 quantity += value.invoiced_quantity;
             }
         }
-        if quantity <= Decimal::ZERO {
+        if quantity.is_zero() {
             return Decimal::ZERO;
         }
-        // Unrounded: only the calculated value (unit cost × quantity) is rounded.
-        cost / quantity
+        // Unrounded: only the calculated value (unit cost × quantity) is rounded. A negative
+        // average counts as zero, as in Business Central.
+        (cost / quantity).max(Decimal::ZERO)
     }
 
     /// An inbound entry's revaluable quantity and value on `date` (spec §7.2): completely
