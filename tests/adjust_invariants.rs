@@ -280,7 +280,7 @@ fn every_scenario_settles_with_the_invariants_holding() {
     };
     let folder = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/scenarios"));
     let scenarios = load_scenarios(&[folder]).expect("scenario files are valid");
-    assert_eq!(scenarios.len(), 25);
+    assert_eq!(scenarios.len(), 26);
     for scenario in &scenarios {
         let mut books = run_scenario(scenario, EngineCapabilities::CURRENT).books;
         let accounts = scenario_accounts();

@@ -38,6 +38,6 @@ fn every_scenario_reconciles_after_settle() {
             .sum::<Decimal>();
     }
     // The check above compares real figures, not empty reports.
-    assert_eq!(scenarios.len(), 25);
+    assert_eq!(scenarios.len(), 26);
     assert!(inventory_turnover > Decimal::ZERO);
 }

@@ -216,6 +216,9 @@ pub struct Step {
     pub ile: Option<u64>,
     pub ile_out: Option<u64>,
     pub ile_in: Option<u64>,
+    /// stockpost's extension of the format: the step must be refused, with a message that
+    /// contains this text; the books stay as they were and the scenario goes on.
+    pub expect_error: Option<String>,
     pub note: Option<String>,
 }
 

@@ -255,6 +255,37 @@ fn execute_step(
             let posted = panic::catch_unwind(AssertUnwindSafe(|| {
                 books.post_journal(std::slice::from_ref(&*line), &context, &scenario_accounts())
             }));
+            if let Some(expected) = &step.step.expect_error {
+                let subject = format!("step {n} ({})", step.step.op.name());
+                let context = format!("step {n}");
+                match &posted {
+                    Ok(Err(error)) if error.to_string().contains(expected.as_str()) => {
+                        tally.passed += 1;
+                    }
+                    Ok(Err(error)) => tally.failures.push(Failure::new(
+                        subject,
+                        Some(format!("refused with {expected:?}")),
+                        format!("refused with {:?}", error.to_string()),
+                        context,
+                    )),
+                    Ok(Ok(_)) => {
+                        tally.failures.push(Failure::new(
+                            subject,
+                            Some(format!("refused with {expected:?}")),
+                            "posted".to_string(),
+                            context,
+                        ));
+                        return Err(format!("scenario stopped at step {n}"));
+                    }
+                    Err(payload) => tally.failures.push(Failure::new(
+                        subject,
+                        Some(format!("refused with {expected:?}")),
+                        format!("the engine panicked: {}", panic_text(payload)),
+                        context,
+                    )),
+                }
+                return Ok(());
+            }
             match posted {
                 Ok(Ok(outcome)) => {
                     if gate.capabilities.cost_adjustment {

@@ -90,6 +90,14 @@ fn validate_expectations(
 /// Fields every step may carry.
 const COMMON_FIELDS: &[&str] = &["n", "op", "note"];
 
+/// Whether `op` posts a journal line (and so may carry `expect_error`).
+fn posts_a_line(op: StepOp) -> bool {
+    !matches!(
+        op,
+        StepOp::AdjustCost | StepOp::PostInventoryCostToGl | StepOp::SetAllowPostingFrom
+    )
+}
+
 /// (required, optional) fields per op. `purchase` and `purchase_invoice` need `unit_cost` or
 /// `amount`, checked separately.
 fn fields_of(op: StepOp) -> (&'static [&'static str], &'static [&'static str]) {
@@ -187,6 +195,7 @@ fn present_fields(step: &Step) -> Vec<&'static str> {
         ("ile", step.ile.is_some()),
         ("ile_out", step.ile_out.is_some()),
         ("ile_in", step.ile_in.is_some()),
+        ("expect_error", step.expect_error.is_some()),
     ];
     flags
         .iter()
@@ -207,8 +216,13 @@ fn validate_step(
     if let Some(missing) = required.iter().find(|field| !present.contains(field)) {
         return Err(format!("step {} ({op}) needs field `{missing}`", step.n));
     }
+    // Any step that posts a journal line may expect to be refused.
+    let refusable = posts_a_line(step.op);
     let allowed = |field: &&str| {
-        required.contains(field) || optional.contains(field) || COMMON_FIELDS.contains(field)
+        required.contains(field)
+            || optional.contains(field)
+            || COMMON_FIELDS.contains(field)
+            || (*field == "expect_error" && refusable)
     };
     if let Some(extra) = present.iter().find(|field| !allowed(field)) {
         return Err(format!(
