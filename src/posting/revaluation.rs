@@ -91,16 +91,7 @@ impl LinePosting<'_> {
             }
         }
         let calculated_value: Decimal = revaluable.iter().map(|part| part.value).sum();
-        let revalued_value = match target {
-            RevaluationTarget::UnitCost(unit_cost) => {
-                self.check_not_negative("unit_cost_revalued", unit_cost)?;
-                self.rounding.amount(unit_cost * quantity)
-            }
-            RevaluationTarget::InventoryValue(value) => {
-                self.check_not_negative("inventory_value_revalued", value)?;
-                self.rounding.amount(value)
-            }
-        };
+        let revalued_value = self.revalued_value(target, quantity)?;
         let mut spread_quantity = Decimal::ZERO;
         let mut spread_value = Decimal::ZERO;
         for part in &revaluable {
@@ -176,16 +167,7 @@ impl LinePosting<'_> {
             })
             .map(|value| value.cost_amount_actual)
             .sum();
-        let revalued_value = match target {
-            RevaluationTarget::UnitCost(unit_cost) => {
-                self.check_not_negative("unit_cost_revalued", unit_cost)?;
-                self.rounding.amount(unit_cost * quantity)
-            }
-            RevaluationTarget::InventoryValue(value) => {
-                self.check_not_negative("inventory_value_revalued", value)?;
-                self.rounding.amount(value)
-            }
-        };
+        let revalued_value = self.revalued_value(target, quantity)?;
         let amount = revalued_value - calculated_value;
         if !amount.is_zero() {
             let mut value = self.new_value_entry(&entry, item, CostEntryType::Revaluation);
@@ -204,6 +186,25 @@ impl LinePosting<'_> {
             revalued_quantity: quantity,
             calculated_value,
             amount,
+        })
+    }
+
+    /// The value the line asks for `quantity`: its unit cost × quantity, or its inventory
+    /// value, rounded to the amount precision.
+    fn revalued_value(
+        &self,
+        target: RevaluationTarget,
+        quantity: Decimal,
+    ) -> Result<Decimal, PostingError> {
+        Ok(match target {
+            RevaluationTarget::UnitCost(unit_cost) => {
+                self.check_not_negative("unit_cost_revalued", unit_cost)?;
+                self.rounding.amount(unit_cost * quantity)
+            }
+            RevaluationTarget::InventoryValue(value) => {
+                self.check_not_negative("inventory_value_revalued", value)?;
+                self.rounding.amount(value)
+            }
         })
     }
 

@@ -632,20 +632,26 @@ impl Builder {
         self.accept(kind, None, self.date)
     }
 
-    /// A hand-entered applies-to revaluation line (spec §7.10) for one completely invoiced
-    /// purchase or positive adjustment of any costing method, on the latest date. Only open
-    /// entries: a closed one may carry a rounding entry from cost adjustment, and the line's
-    /// starting value (the entry's actual cost) then depends on whether adjustment ran before
-    /// it, which invariant 25 cannot compare (`tests/scenarios/x05` revalues a closed entry).
-    fn revalue_applied_to(&mut self, pick: u8, cost: u8) -> Option<JournalLine> {
-        let candidates = self.entries(|e| {
+    /// Open, completely invoiced purchases and positive adjustments: what a revaluation line of
+    /// the generator may name.
+    fn revaluable_entries(&self) -> Vec<ItemLedgerEntry> {
+        self.entries(|e| {
             matches!(
                 e.entry_type,
                 ItemLedgerEntryType::Purchase | ItemLedgerEntryType::PositiveAdjmt
             ) && e.is_positive()
                 && e.is_open()
                 && e.completely_invoiced
-        });
+        })
+    }
+
+    /// A hand-entered applies-to revaluation line (spec §7.10) for one completely invoiced
+    /// purchase or positive adjustment of any costing method, on the latest date. Only open
+    /// entries: a closed one may carry a rounding entry from cost adjustment, and the line's
+    /// starting value (the entry's actual cost) then depends on whether adjustment ran before
+    /// it, which invariant 25 cannot compare (`tests/scenarios/x05` revalues a closed entry).
+    fn revalue_applied_to(&mut self, pick: u8, cost: u8) -> Option<JournalLine> {
+        let candidates = self.revaluable_entries();
         let entry = Self::pick(&candidates, pick)?;
         let kind = JournalLineKind::Revaluation {
             item: self.ledger.item_no(entry.item).into(),
@@ -660,16 +666,11 @@ impl Builder {
     /// Revalues one invoiced purchase or positive adjustment on the latest date so far. Average
     /// items revalue per item only (spec §7.2), which the generator leaves out.
     fn revalue(&mut self, pick: u8, cost: u8) -> Option<JournalLine> {
-        let ledger = &self.ledger;
-        let candidates = self.entries(|e| {
-            matches!(
-                e.entry_type,
-                ItemLedgerEntryType::Purchase | ItemLedgerEntryType::PositiveAdjmt
-            ) && e.is_positive()
-                && e.is_open()
-                && e.completely_invoiced
-                && ledger.item(e.item).costing_method != CostingMethod::Average
-        });
+        let candidates: Vec<ItemLedgerEntry> = self
+            .revaluable_entries()
+            .into_iter()
+            .filter(|e| self.ledger.item(e.item).costing_method != CostingMethod::Average)
+            .collect();
         let entry = Self::pick(&candidates, pick)?;
         let kind = JournalLineKind::Revaluation {
             item: self.ledger.item_no(entry.item).into(),
