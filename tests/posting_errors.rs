@@ -4,7 +4,9 @@
 mod common;
 use common::*;
 use stockpost::config::CompanyConfig;
-use stockpost::journal::{JournalLine, JournalLineKind, LineCost};
+use stockpost::journal::{
+    JournalLine, JournalLineKind, LineCost, RevaluationScope, RevaluationTarget,
+};
 use stockpost::ledger::Ledger;
 
 /// Everything observable about a ledger, to compare before and after a failed batch.
@@ -87,6 +89,18 @@ fn assert_rejected(config: CompanyConfig, bad: JournalLine, expected_message: &s
     let outcome = post_ok(&mut ledger, purchase("2020-01-07", "FIFO", "1", "9"));
     assert_eq!(outcome.lines[0].item_ledger_entry_nos, vec![6]);
     assert_invariants(&ledger);
+}
+
+/// A revaluation line of the Average item AVG at `unit_cost`.
+fn avg_revaluation(date: &str, scope: RevaluationScope, unit_cost: &str) -> JournalLine {
+    line(
+        date,
+        JournalLineKind::Revaluation {
+            item: "AVG".into(),
+            scope,
+            target: RevaluationTarget::UnitCost(d(unit_cost)),
+        },
+    )
 }
 
 fn reject(bad: JournalLine, expected_message: &str) {
@@ -378,14 +392,7 @@ fn item_charge_assigned_to_a_missing_entry() {
 #[test]
 fn revaluation_with_nothing_to_revalue() {
     reject(
-        line(
-            "2020-01-06",
-            JournalLineKind::Revaluation {
-                item: "AVG".into(),
-                scope: stockpost::journal::RevaluationScope::Item { location: None },
-                target: stockpost::journal::RevaluationTarget::UnitCost(d("5")),
-            },
-        ),
+        avg_revaluation("2020-01-06", RevaluationScope::Item { location: None }, "5"),
         "test.csv:2: field `item`: item AVG has no revaluable quantity on 2020-01-06 (nothing invoiced and on hand)",
     );
 }
@@ -394,14 +401,7 @@ fn revaluation_with_nothing_to_revalue() {
 #[test]
 fn revaluation_of_an_average_item_per_entry() {
     reject(
-        line(
-            "2020-01-06",
-            JournalLineKind::Revaluation {
-                item: "AVG".into(),
-                scope: stockpost::journal::RevaluationScope::Entry { entry_no: 1 },
-                target: stockpost::journal::RevaluationTarget::UnitCost(d("5")),
-            },
-        ),
+        avg_revaluation("2020-01-06", RevaluationScope::Entry { entry_no: 1 }, "5"),
         "test.csv:2: field `revalue`: item AVG uses Average cost: Calculate Inventory Value \
          revalues it per item only; write `revalue` = \"item\"",
     );
@@ -414,14 +414,7 @@ fn revaluation_of_an_average_item_inside_its_period() {
     config.inventory_setup.average_cost_period = stockpost::config::AverageCostPeriod::Month;
     assert_rejected(
         config,
-        line(
-            "2020-01-06",
-            JournalLineKind::Revaluation {
-                item: "AVG".into(),
-                scope: stockpost::journal::RevaluationScope::Item { location: None },
-                target: stockpost::journal::RevaluationTarget::UnitCost(d("5")),
-            },
-        ),
+        avg_revaluation("2020-01-06", RevaluationScope::Item { location: None }, "5"),
         "test.csv:2: field `posting_date`: item AVG uses Average cost: it can be revalued only \
          at the end of an average cost period; 2020-01-06 is not one (its period ends on \
          2020-01-31)",
@@ -436,25 +429,19 @@ fn applies_to_revaluation_of_an_average_item_after_a_partial_one() {
     post_ok(&mut ledger, purchase("2020-01-01", "AVG", "4", "10"));
     post_ok(
         &mut ledger,
-        line(
+        avg_revaluation(
             "2020-01-02",
-            JournalLineKind::Revaluation {
-                item: "AVG".into(),
-                scope: stockpost::journal::RevaluationScope::Item { location: None },
-                target: stockpost::journal::RevaluationTarget::UnitCost(d("12")),
-            },
+            RevaluationScope::Item { location: None },
+            "12",
         ),
     );
     let before = snapshot(&ledger);
     let error = post(
         &mut ledger,
-        vec![line(
+        vec![avg_revaluation(
             "2020-01-03",
-            JournalLineKind::Revaluation {
-                item: "AVG".into(),
-                scope: stockpost::journal::RevaluationScope::AppliesTo { entry_no: 1 },
-                target: stockpost::journal::RevaluationTarget::UnitCost(d("11")),
-            },
+            RevaluationScope::AppliesTo { entry_no: 1 },
+            "11",
         )],
     )
     .unwrap_err();

@@ -269,7 +269,8 @@ impl Adjuster<'_> {
             chain.retain(|&follower| self.period_end(self.valuation_date(follower)) == root_period);
         }
         let following: BTreeSet<u64> = plan.followers.values().flatten().copied().collect();
-        let mut partial: Vec<&ValueEntry> = Vec::new();
+        // Revaluations that join the pool only for the outbounds posted after them.
+        let mut gated: Vec<&ValueEntry> = Vec::new();
         for entry in members {
             if left_out.contains(&entry.entry_no) || following.contains(&entry.entry_no) {
                 // A transfer receipt left out of the pool, or a return that follows its
@@ -278,7 +279,7 @@ impl Adjuster<'_> {
                 // out of the averages of the outbounds posted before it (spec §7.9).
                 for value in self.ledger.value_entries_of(entry.entry_no) {
                     if is_own_revaluation(value) {
-                        partial.push(value);
+                        gated.push(value);
                     }
                 }
                 continue;
@@ -316,7 +317,7 @@ impl Adjuster<'_> {
             }
             for value in self.ledger.value_entries_of(entry.entry_no) {
                 if is_own_revaluation(value) && value.partial_revaluation {
-                    partial.push(value);
+                    gated.push(value);
                     continue;
                 }
                 let arrival = plan.arrivals.entry(value.valuation_date).or_default();
@@ -324,9 +325,9 @@ impl Adjuster<'_> {
                 arrival.1 += value.cost_amount_actual + value.cost_amount_expected;
             }
         }
-        // A partial revaluation is gated only in a period with outbounds to draw; elsewhere it
-        // arrives on its date like any value entry.
-        for value in partial {
+        // A revaluation is gated only in a period with outbounds to draw; elsewhere it arrives on
+        // its date like any value entry.
+        for value in gated {
             let cost = value.cost_amount_actual + value.cost_amount_expected;
             let period_end = self.period_end(value.valuation_date);
             if plan.periods.contains_key(&period_end) {

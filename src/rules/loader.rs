@@ -47,14 +47,10 @@ pub fn read_rule_dir(dir: &Path, limits: &RuleLimits) -> Result<Vec<(String, Str
     }
     paths.sort();
     if paths.len() > limits.max_files {
-        return Err(RuleError::new(
-            RuleErrorKind::Io,
-            format!(
-                "{} holds {} .rhai files; a rule set has at most {}",
-                dir.display(),
-                paths.len(),
-                limits.max_files
-            ),
+        return Err(too_many_files(
+            &dir.display().to_string(),
+            paths.len(),
+            limits,
         ));
     }
     let mut files = Vec::with_capacity(paths.len());
@@ -73,15 +69,7 @@ pub fn read_rule_dir(dir: &Path, limits: &RuleLimits) -> Result<Vec<(String, Str
         }
         total += size;
         if total > limits.max_rule_set_size as u64 {
-            return Err(RuleError::new(
-                RuleErrorKind::Io,
-                format!(
-                    "the .rhai files of {} hold more than {} bytes together, the limit of a \
-                     rule set",
-                    dir.display(),
-                    limits.max_rule_set_size
-                ),
-            ));
+            return Err(too_many_bytes(&dir.display().to_string(), limits));
         }
         let text = std::fs::read_to_string(&path)
             .map_err(|error| io_error(format!("cannot read {}: {error}", path.display())))?;
@@ -117,36 +105,45 @@ fn base_name(name: &str) -> &str {
     name.rsplit(['/', '\\']).next().unwrap_or(name)
 }
 
-/// At most `max_files` files of at most `max_rule_set_size` bytes together.
+/// At most `max_files` files of at most `max_rule_set_size` bytes together (checked again
+/// here for rule sets that come from the store rather than a folder).
 pub(crate) fn check_rule_set_size(
     files: &[(String, String)],
     limits: &RuleLimits,
 ) -> Result<(), RuleError> {
-    let help = "a rule set is a handful of small files; move data (account lists, tables) into \
-                the rules as maps, or split the company";
     if files.len() > limits.max_files {
-        return Err(RuleError::new(
-            RuleErrorKind::Io,
-            format!(
-                "the rule set has {} .rhai files; the limit is {}",
-                files.len(),
-                limits.max_files
-            ),
-        )
-        .with_help(help));
+        return Err(too_many_files("the rule set", files.len(), limits));
     }
     let total: usize = files.iter().map(|(_, text)| text.len()).sum();
     if total > limits.max_rule_set_size {
-        return Err(RuleError::new(
-            RuleErrorKind::Io,
-            format!(
-                "the rule set's .rhai files hold {total} bytes together; the limit is {} bytes",
-                limits.max_rule_set_size
-            ),
-        )
-        .with_help(help));
+        return Err(too_many_bytes("the rule set", limits));
     }
     Ok(())
+}
+
+const RULE_SET_SIZE_HELP: &str = "a rule set is a handful of small files; move data (account \
+    lists, tables) into the rules as maps, or split the company";
+
+fn too_many_files(place: &str, count: usize, limits: &RuleLimits) -> RuleError {
+    RuleError::new(
+        RuleErrorKind::Io,
+        format!(
+            "{place} holds {count} .rhai files; a rule set has at most {}",
+            limits.max_files
+        ),
+    )
+    .with_help(RULE_SET_SIZE_HELP)
+}
+
+fn too_many_bytes(place: &str, limits: &RuleLimits) -> RuleError {
+    RuleError::new(
+        RuleErrorKind::Io,
+        format!(
+            "the .rhai files of {place} hold more than {} bytes together, the limit of a rule set",
+            limits.max_rule_set_size
+        ),
+    )
+    .with_help(RULE_SET_SIZE_HELP)
 }
 
 /// Compiles every file; syntax errors of all files are returned together.

@@ -139,7 +139,8 @@ pub fn open_elsewhere(path: &Path) -> bool {
     false
 }
 
-/// SHA-256 of a journal's text, lowercase hex: what was read and what is there now compare.
+/// SHA-256 of a journal's text, lowercase hex, as `JournalText::content_hash` has it: what was
+/// read and what is there now compare.
 pub fn text_hash(text: &str) -> String {
     bytes_hash(text.as_bytes())
 }
@@ -172,15 +173,16 @@ pub struct Interrupted {
 impl ProcessingMarker {
     const NAME: &'static str = ".processing";
 
-    /// Marks `journal`, read as `text`, as being posted for the `attempt`-th time.
+    /// Marks `journal`, read with content hash `hash` ([`text_hash`]), as being posted for the
+    /// `attempt`-th time.
     pub fn write(
         inbox: &Path,
         journal: &Path,
-        text: &str,
+        hash: &str,
         attempt: u32,
     ) -> std::io::Result<ProcessingMarker> {
         let path = inbox.join(Self::NAME);
-        let content = format!("{}\n{}\n{attempt}\n", text_hash(text), journal.display());
+        let content = format!("{hash}\n{}\n{attempt}\n", journal.display());
         write_atomically(&path, &content)?;
         Ok(ProcessingMarker { path })
     }

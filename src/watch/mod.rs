@@ -398,7 +398,7 @@ impl Watcher {
             Some(interrupted) if interrupted.hash == hash => interrupted.attempts + 1,
             _ => 1,
         };
-        let marker = inbox::ProcessingMarker::write(self.inbox.folder(), path, &text, attempt);
+        let marker = inbox::ProcessingMarker::write(self.inbox.folder(), path, &hash, attempt);
         let outcome = crate::contain::contain(|| self.post_inbox_file_unguarded(path, text));
         if let Err(panic) = outcome {
             if let Some(session) = self.session.as_mut() {
@@ -488,7 +488,7 @@ impl Watcher {
                 // paused longer than the settle window has more to add.
                 let now = std::fs::read(path).ok();
                 let hash_now = now.as_deref().map(inbox::bytes_hash).unwrap_or_default();
-                if hash_now != inbox::text_hash(&journal.text) {
+                if hash_now != journal.content_hash {
                     self.changed_after_read(path, &name, &journal, committed.batch_id, hash_now);
                 } else {
                     self.file(path, "done", "receipt.json", &receipt);
@@ -550,7 +550,7 @@ impl Watcher {
             "journal": name,
             "batch_id": batch_id,
             "posted_lines": journal.line_count,
-            "posted_content_hash": inbox::text_hash(&journal.text),
+            "posted_content_hash": journal.content_hash,
             "content_hash_now": hash_now,
             "warning": "the file changed after it was read: the batch holds the lines read \
                         then, not the lines written later. Post the missing lines as a new \
@@ -562,7 +562,7 @@ impl Watcher {
             file: name.to_string(),
             batch_id,
             posted_lines: journal.line_count,
-            posted_hash: inbox::text_hash(&journal.text),
+            posted_hash: journal.content_hash.clone(),
             hash_now,
         });
     }
