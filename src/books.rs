@@ -272,9 +272,8 @@ impl Books {
         work_date: chrono::NaiveDate,
         accounts: &dyn AccountResolver,
     ) -> Result<Option<AdjustmentPosting>, RuleError> {
-        let batch =
-            TriggerBatch::from_ledger(&self.ledger, posting.batch.value_entry_nos(), work_date);
-        let TriggerDecision::Items(items) = trigger.decide(&batch)? else {
+        let batch = TriggerBatch::new(posting.batch.value_entry_nos(), work_date);
+        let TriggerDecision::Items(items) = trigger.decide(&self.ledger, &batch)? else {
             return Ok(None);
         };
         let request = AdjustRequest {

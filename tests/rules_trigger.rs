@@ -49,7 +49,7 @@ fn batch(ledger: &mut Ledger, lines: Vec<JournalLine>, work_date: &str) -> Trigg
             },
         )
         .unwrap();
-    TriggerBatch::from_ledger(ledger, outcome.value_entry_nos(), date(work_date))
+    TriggerBatch::new(outcome.value_entry_nos(), date(work_date))
 }
 
 fn items(names: &[&str]) -> TriggerDecision {
@@ -83,14 +83,20 @@ fn default_rule_follows_the_automatic_cost_adjustment_window() {
         ],
         "2020-01-10",
     );
-    assert_eq!(default.decide(&described).unwrap(), items(&["FIFO"]));
+    assert_eq!(
+        default.decide(&ledger, &described).unwrap(),
+        items(&["FIFO"])
+    );
     // The flag sticks: a later posting of LIFO inside the window is still not adjusted online.
     let described = batch(
         &mut ledger,
         vec![sale("2020-01-10", "LIFO", "1")],
         "2020-01-10",
     );
-    assert_eq!(default.decide(&described).unwrap(), TriggerDecision::NotNow);
+    assert_eq!(
+        default.decide(&ledger, &described).unwrap(),
+        TriggerDecision::NotNow
+    );
 
     let mut never = Ledger::new(config_with(AutomaticCostAdjustment::Never));
     let described = batch(
@@ -98,7 +104,10 @@ fn default_rule_follows_the_automatic_cost_adjustment_window() {
         vec![purchase("2020-01-10", "FIFO", "1", "5")],
         "2020-01-10",
     );
-    assert_eq!(default.decide(&described).unwrap(), TriggerDecision::NotNow);
+    assert_eq!(
+        default.decide(&never, &described).unwrap(),
+        TriggerDecision::NotNow
+    );
 
     let mut always = Ledger::new(config_with(AutomaticCostAdjustment::Always));
     let described = batch(
@@ -106,7 +115,10 @@ fn default_rule_follows_the_automatic_cost_adjustment_window() {
         vec![purchase("2015-01-10", "AVG", "1", "5")],
         "2020-01-10",
     );
-    assert_eq!(default.decide(&described).unwrap(), items(&["AVG"]));
+    assert_eq!(
+        default.decide(&always, &described).unwrap(),
+        items(&["AVG"])
+    );
 }
 
 #[test]
@@ -120,9 +132,12 @@ fn raw_materials_only_at_month_end() {
         ]
     };
     let mid_month = batch(&mut ledger, lines(), "2020-01-30");
-    assert_eq!(rule.decide(&mid_month).unwrap(), items(&["FIFO"]));
+    assert_eq!(rule.decide(&ledger, &mid_month).unwrap(), items(&["FIFO"]));
     let month_end = batch(&mut ledger, lines(), "2020-01-31");
-    assert_eq!(rule.decide(&month_end).unwrap(), items(&["FIFO", "LIFO"]));
+    assert_eq!(
+        rule.decide(&ledger, &month_end).unwrap(),
+        items(&["FIFO", "LIFO"])
+    );
 }
 
 #[test]
@@ -153,13 +168,16 @@ fn invoice_differing_from_its_receipt_by_more_than_two_percent() {
         vec![invoice(1, "10.10"), invoice(2, "10.50")],
         "2020-01-20",
     );
-    assert_eq!(rule.decide(&described).unwrap(), items(&["LIFO"]));
+    assert_eq!(rule.decide(&ledger, &described).unwrap(), items(&["LIFO"]));
     let exactly = batch(
         &mut ledger,
         vec![receipt("2020-01-21", "FIFO", "10", "10")],
         "2020-01-21",
     );
-    assert_eq!(rule.decide(&exactly).unwrap(), TriggerDecision::NotNow);
+    assert_eq!(
+        rule.decide(&ledger, &exactly).unwrap(),
+        TriggerDecision::NotNow
+    );
 }
 
 #[test]
@@ -174,7 +192,10 @@ fn true_means_every_item_of_the_batch() {
         ],
         "2020-01-02",
     );
-    assert_eq!(rule.decide(&described).unwrap(), items(&["FIFO", "LIFO"]));
+    assert_eq!(
+        rule.decide(&ledger, &described).unwrap(),
+        items(&["FIFO", "LIFO"])
+    );
 }
 
 #[test]
@@ -199,7 +220,7 @@ fn broken_trigger_rules_name_file_line_and_what_to_do() {
         "2020-01-02",
     );
     let error = trigger("fn cost_adjustment_trigger(batch) {\n    \"FIFO\"\n}\n")
-        .decide(&described)
+        .decide(&ledger, &described)
         .unwrap_err();
     assert_eq!(error.message, "`cost_adjustment_trigger` returned a string");
     let location = error.location.clone().unwrap();
@@ -208,14 +229,14 @@ fn broken_trigger_rules_name_file_line_and_what_to_do() {
         ("rules/adjustment.rhai", 1)
     );
     let error = trigger("fn cost_adjustment_trigger(batch) { [\"NOPE\"] }")
-        .decide(&described)
+        .decide(&ledger, &described)
         .unwrap_err();
     assert_eq!(
         error.message,
         "`cost_adjustment_trigger` returned unknown item \"NOPE\""
     );
     let error = trigger("fn cost_adjustment_trigger(batch) {\n    let x = 1;\n    x / 0\n}\n")
-        .decide(&described)
+        .decide(&ledger, &described)
         .unwrap_err();
     assert_eq!(error.location.unwrap().line, 3);
     assert!(
@@ -224,7 +245,7 @@ fn broken_trigger_rules_name_file_line_and_what_to_do() {
         error.message
     );
     let error = trigger("fn cost_adjustment_trigger(batch) { loop { } }")
-        .decide(&described)
+        .decide(&ledger, &described)
         .unwrap_err();
     assert_eq!(
         error.message,

@@ -161,10 +161,7 @@ fn find_file<'a>(files: &[ConfigFile<'a>], file_name: &str) -> Result<Source<'a>
             found.name, second.name
         )));
     }
-    Ok(Source {
-        name: found.name,
-        text: found.text,
-    })
+    Ok(Source::new(found.name, found.text))
 }
 
 /// The last component of a `/`- or `\`-separated file name.

@@ -186,11 +186,15 @@ impl GeneralLedger {
         &self.queue
     }
 
-    /// Value entries a G/L entry came from.
+    /// Value entries a G/L entry came from. The relations are in G/L entry order (every posting
+    /// relates the entry it has just inserted), so this is a binary search, not a scan.
     pub fn value_entries_of(&self, gl_entry_no: u64) -> impl Iterator<Item = u64> + '_ {
-        self.relations
+        let start = self
+            .relations
+            .partition_point(|relation| relation.gl_entry_no < gl_entry_no);
+        self.relations[start..]
             .iter()
-            .filter(move |relation| relation.gl_entry_no == gl_entry_no)
+            .take_while(move |relation| relation.gl_entry_no == gl_entry_no)
             .map(|relation| relation.value_entry_no)
     }
 
@@ -226,7 +230,8 @@ impl GeneralLedger {
     }
 
     /// A general ledger holding these tables between batches, for the snapshot codec
-    /// (`store::snapshot`). G/L entry `n` must be at index `n − 1`.
+    /// (`store::snapshot`). G/L entry `n` must be at index `n − 1`; the relations must be in G/L
+    /// entry order.
     pub(crate) fn from_parts(
         entries: Vec<GlEntry>,
         relations: Vec<GlItemLedgerRelation>,
@@ -288,6 +293,12 @@ impl GeneralLedger {
     }
 
     pub(crate) fn insert_relation(&mut self, relation: GlItemLedgerRelation) {
+        assert!(
+            self.relations
+                .last()
+                .is_none_or(|last| last.gl_entry_no <= relation.gl_entry_no),
+            "G/L - item ledger relations are inserted in G/L entry order"
+        );
         self.relations.push(relation);
     }
 

@@ -242,7 +242,7 @@ pub fn parse_scenario(
     text: &str,
     journals: Vec<ScenarioJournal>,
 ) -> Result<RuleScenario, RuleTestError> {
-    let source = Source { name: file, text };
+    let source = Source::new(file, text);
     let root = source.parse()?;
     let table = Table::root(&source, &root);
     table.deny_unknown_keys(&["name", "run", "expect"])?;

@@ -9,19 +9,20 @@
 //! Dates are ISO strings ("2026-10-31"), which compare correctly as text; date helpers
 //! (`add_days`, `add_months`, `end_of_month`, `is_end_of_month`, `days_between`) are provided.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
+use std::ops::Range;
 use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 use rhai::{Array, CallFnOptions, Dynamic, Engine, EvalAltResult, Map, Scope};
-use rust_decimal::Decimal;
 
 use super::diagnostics::{RuleError, RuleErrorKind};
 use super::engine::{build_engine, run_within_budget, RuleLimits};
 use super::loader::{self, CompiledFile};
 use super::ruleset::{budget_error, runtime_error, RuleErrors};
 use crate::config::AutomaticCostAdjustment;
-use crate::ledger::{CostEntryType, Ledger};
+use crate::ledger::{ItemId, Ledger, ValueEntry};
 
 /// The name of the trigger entry function.
 pub const TRIGGER_FUNCTION: &str = "cost_adjustment_trigger";
@@ -97,34 +98,46 @@ impl AdjustmentTrigger {
         }))
     }
 
-    /// Asks the rule about one posted batch.
-    pub fn decide(&self, batch: &TriggerBatch) -> Result<TriggerDecision, RuleError> {
+    /// Asks the rule about one posted batch of `ledger`.
+    ///
+    /// The rule's argument is a view of the batch, not a copy: its `entries` and `items` are built
+    /// from the ledger the first time the rule reads them (then kept for the call), so a rule that
+    /// never reads them, like the shipped one under the setting "never", costs nothing per entry.
+    pub fn decide(
+        &self,
+        ledger: &Ledger,
+        batch: &TriggerBatch,
+    ) -> Result<TriggerDecision, RuleError> {
         let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
-        let argument = Dynamic::from_map(batch.to_script_map());
-        let returned = run_within_budget(&self.limits, || {
-            self.engine.call_fn_with_options::<Dynamic>(
-                options,
-                &mut Scope::new(),
-                &self.file.ast,
-                TRIGGER_FUNCTION,
-                (argument,),
-            )
-        })
-        .map_err(|exceeded| budget_error(&self.file.source, TRIGGER_FUNCTION, exceeded))?
-        .map_err(|error| {
-            runtime_error(&self.file.source, TRIGGER_FUNCTION, &error, &self.limits)
-        })?;
-        self.interpret(batch, returned)
+        let argument = Dynamic::from(BatchView::new(ledger, batch));
+        let returned = LEDGER_OF_BATCH
+            .set(ledger, || {
+                run_within_budget(&self.limits, || {
+                    self.engine.call_fn_with_options::<Dynamic>(
+                        options,
+                        &mut Scope::new(),
+                        &self.file.ast,
+                        TRIGGER_FUNCTION,
+                        (argument,),
+                    )
+                })
+            })
+            .map_err(|exceeded| budget_error(&self.file.source, TRIGGER_FUNCTION, exceeded))?
+            .map_err(|error| {
+                runtime_error(&self.file.source, TRIGGER_FUNCTION, &error, &self.limits)
+            })?;
+        self.interpret(ledger, batch, returned)
     }
 
     fn interpret(
         &self,
+        ledger: &Ledger,
         batch: &TriggerBatch,
         returned: Dynamic,
     ) -> Result<TriggerDecision, RuleError> {
         if let Some(all) = returned.clone().try_cast::<bool>() {
             return Ok(if all {
-                TriggerDecision::Items(batch.item_nos())
+                TriggerDecision::Items(batch.item_nos(ledger))
             } else {
                 TriggerDecision::NotNow
             });
@@ -155,9 +168,7 @@ impl AdjustmentTrigger {
                     value.type_name()
                 )));
             };
-            if !batch.items.contains_key(item_no.as_str())
-                && !batch.known_items.contains(item_no.as_str())
-            {
+            if ledger.item_id(item_no.as_str()).is_none() {
                 return Err(bad_output(format!(
                     "`{TRIGGER_FUNCTION}` returned unknown item \"{item_no}\""
                 )));
@@ -174,175 +185,169 @@ impl AdjustmentTrigger {
     }
 }
 
-/// One value entry of the batch, as the trigger rule sees it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TriggerEntry {
-    pub item: String,
-    pub entry_type: &'static str,
-    pub cost_entry_type: &'static str,
-    pub location: String,
-    pub document_no: String,
-    pub posting_date: NaiveDate,
-    pub valuation_date: NaiveDate,
-    pub valued_quantity: Decimal,
-    pub invoiced_quantity: Decimal,
-    pub cost_actual: Decimal,
-    pub cost_expected: Decimal,
-    pub adjustment: bool,
-    pub item_charge: bool,
-}
-
-/// One item the batch touched.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TriggerItem {
-    pub costing_method: &'static str,
-    pub item_category: String,
-    pub inventory_posting_group: String,
-    pub gen_prod_posting_group: String,
-    pub allow_online_adjustment: bool,
-    pub cost_is_adjusted: bool,
-}
-
-/// The read-only description of a posted batch the trigger rule receives.
-#[derive(Debug, Clone, PartialEq)]
+/// A posted batch, as the trigger rule is asked about it: the value entries it created and the
+/// work date. What the rule sees is read from the ledger (`AdjustmentTrigger::decide`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TriggerBatch {
+    pub value_entry_nos: Range<u64>,
     pub work_date: NaiveDate,
-    pub setting: AutomaticCostAdjustment,
-    pub entries: Vec<TriggerEntry>,
-    pub items: BTreeMap<String, TriggerItem>,
-    /// Every item number of the company (a rule may name items the batch did not touch).
-    known_items: std::collections::BTreeSet<String>,
 }
 
 impl TriggerBatch {
-    /// Describes the value entries `value_entry_nos` of a batch just posted.
-    pub fn from_ledger(
-        ledger: &Ledger,
-        value_entry_nos: std::ops::Range<u64>,
-        work_date: NaiveDate,
-    ) -> TriggerBatch {
-        let mut entries = Vec::new();
-        let mut items = BTreeMap::new();
-        for entry_no in value_entry_nos {
-            let Some(value) = ledger.value_entry(entry_no) else {
-                continue;
-            };
-            let card = ledger.item(value.item);
-            let state = ledger.item_cost_state(value.item);
-            entries.push(TriggerEntry {
-                item: card.no.clone(),
-                entry_type: value.item_ledger_entry_type.as_str(),
-                cost_entry_type: value.entry_type.as_str(),
-                location: ledger.location_code(value.location).to_string(),
-                document_no: value.document_no.to_string(),
-                posting_date: value.posting_date,
-                valuation_date: value.valuation_date,
-                valued_quantity: value.valued_quantity,
-                invoiced_quantity: value.invoiced_quantity,
-                cost_actual: value.cost_amount_actual,
-                cost_expected: value.cost_amount_expected,
-                adjustment: value.adjustment,
-                item_charge: value.item_charge_no.is_some(),
-            });
-            items.entry(card.no.clone()).or_insert_with(|| TriggerItem {
-                costing_method: card.costing_method.as_str(),
-                item_category: card.item_category.clone().unwrap_or_default(),
-                inventory_posting_group: card.inventory_posting_group.clone(),
-                gen_prod_posting_group: card.gen_prod_posting_group.clone(),
-                allow_online_adjustment: state.allow_online_adjustment,
-                cost_is_adjusted: state.cost_is_adjusted,
-            });
-        }
-        let _ = CostEntryType::DirectCost;
+    /// The batch that created the value entries `value_entry_nos`, posted on `work_date`.
+    pub fn new(value_entry_nos: Range<u64>, work_date: NaiveDate) -> TriggerBatch {
         TriggerBatch {
+            value_entry_nos,
             work_date,
-            setting: ledger.config().inventory_setup.automatic_cost_adjustment,
-            entries,
-            items,
-            known_items: ledger
-                .config()
-                .items
-                .iter()
-                .map(|item| item.no.clone())
-                .collect(),
         }
     }
 
     /// The items the batch touched, in item-number order.
-    pub fn item_nos(&self) -> Vec<String> {
-        self.items.keys().cloned().collect()
+    pub fn item_nos(&self, ledger: &Ledger) -> Vec<String> {
+        let touched: BTreeSet<&str> = self
+            .value_entries(ledger)
+            .map(|value| ledger.item_no(value.item))
+            .collect();
+        touched.into_iter().map(str::to_string).collect()
     }
 
-    fn to_script_map(&self) -> Map {
-        let mut batch = Map::new();
-        batch.insert("work_date".into(), self.work_date.to_string().into());
-        batch.insert("setting".into(), setting_name(self.setting).into());
-        let entries: Array = self
-            .entries
-            .iter()
-            .map(|entry| Dynamic::from_map(entry_map(entry)))
-            .collect();
-        batch.insert("entries".into(), entries.into());
-        let mut items = Map::new();
-        for (no, item) in &self.items {
-            items.insert(no.as_str().into(), Dynamic::from_map(item_map(no, item)));
-        }
-        batch.insert("items".into(), items.into());
-        batch
+    fn value_entries<'l>(&self, ledger: &'l Ledger) -> impl Iterator<Item = &'l ValueEntry> + 'l {
+        self.value_entry_nos
+            .clone()
+            .filter_map(move |entry_no| ledger.value_entry(entry_no))
     }
 }
 
-fn entry_map(entry: &TriggerEntry) -> Map {
+// The ledger of the batch the trigger rule is being asked about, for the length of that call
+// only: the view's getters read it (`AdjustmentTrigger::decide` sets it).
+scoped_tls::scoped_thread_local!(static LEDGER_OF_BATCH: Ledger);
+
+/// The rule's argument: the batch's work date and setting at once, its entries and items built
+/// on first reading and shared by every later reading in the same call.
+#[derive(Clone)]
+struct BatchView {
+    batch: TriggerBatch,
+    setting: AutomaticCostAdjustment,
+    entries: Arc<OnceLock<Dynamic>>,
+    items: Arc<OnceLock<Dynamic>>,
+}
+
+impl BatchView {
+    fn new(ledger: &Ledger, batch: &TriggerBatch) -> BatchView {
+        BatchView {
+            batch: batch.clone(),
+            setting: ledger.config().inventory_setup.automatic_cost_adjustment,
+            entries: Arc::default(),
+            items: Arc::default(),
+        }
+    }
+
+    fn property(&mut self, name: &str) -> Result<Dynamic, Box<EvalAltResult>> {
+        match name {
+            "work_date" => Ok(self.batch.work_date.to_string().into()),
+            "setting" => Ok(setting_name(self.setting).into()),
+            "entries" => self.built(name, |ledger, batch| {
+                batch.value_entries(ledger).map(|value| Dynamic::from_map(entry_map(ledger, value))).collect::<Array>().into()
+            }),
+            "items" => self.built(name, |ledger, batch| {
+                let mut items = Map::new();
+                for value in batch.value_entries(ledger) {
+                    let no = ledger.item_no(value.item);
+                    if !items.contains_key(no) {
+                        items.insert(no.into(), Dynamic::from_map(item_map(ledger, value.item)));
+                    }
+                }
+                items.into()
+            }),
+            _ => Err(format!("the batch has no property \"{name}\"; it has work_date, setting, entries and items").into()),
+        }
+    }
+
+    fn built(
+        &self,
+        name: &str,
+        build: impl FnOnce(&Ledger, &TriggerBatch) -> Dynamic,
+    ) -> Result<Dynamic, Box<EvalAltResult>> {
+        let cell = if name == "entries" {
+            &self.entries
+        } else {
+            &self.items
+        };
+        if let Some(value) = cell.get() {
+            return Ok(value.clone());
+        }
+        if !LEDGER_OF_BATCH.is_set() {
+            return Err("the batch can only be read while the trigger rule runs".into());
+        }
+        let value = LEDGER_OF_BATCH
+            .with(|ledger| build(ledger, &self.batch))
+            .into_shared();
+        Ok(cell.get_or_init(|| value).clone())
+    }
+}
+
+fn entry_map(ledger: &Ledger, value: &ValueEntry) -> Map {
     let mut map = Map::new();
-    map.insert("item".into(), entry.item.clone().into());
-    map.insert("entry_type".into(), entry.entry_type.into());
-    map.insert("cost_entry_type".into(), entry.cost_entry_type.into());
-    map.insert("location".into(), entry.location.clone().into());
-    map.insert("document_no".into(), entry.document_no.clone().into());
-    map.insert("posting_date".into(), entry.posting_date.to_string().into());
+    map.insert("item".into(), ledger.item_no(value.item).into());
+    map.insert(
+        "entry_type".into(),
+        value.item_ledger_entry_type.as_str().into(),
+    );
+    map.insert("cost_entry_type".into(), value.entry_type.as_str().into());
+    map.insert(
+        "location".into(),
+        ledger.location_code(value.location).into(),
+    );
+    map.insert("document_no".into(), value.document_no.to_string().into());
+    map.insert("posting_date".into(), value.posting_date.to_string().into());
     map.insert(
         "valuation_date".into(),
-        entry.valuation_date.to_string().into(),
+        value.valuation_date.to_string().into(),
     );
     map.insert(
         "valued_quantity".into(),
-        Dynamic::from_decimal(entry.valued_quantity),
+        Dynamic::from_decimal(value.valued_quantity),
     );
     map.insert(
         "invoiced_quantity".into(),
-        Dynamic::from_decimal(entry.invoiced_quantity),
+        Dynamic::from_decimal(value.invoiced_quantity),
     );
     map.insert(
         "cost_actual".into(),
-        Dynamic::from_decimal(entry.cost_actual),
+        Dynamic::from_decimal(value.cost_amount_actual),
     );
     map.insert(
         "cost_expected".into(),
-        Dynamic::from_decimal(entry.cost_expected),
+        Dynamic::from_decimal(value.cost_amount_expected),
     );
-    map.insert("adjustment".into(), entry.adjustment.into());
-    map.insert("item_charge".into(), entry.item_charge.into());
+    map.insert("adjustment".into(), value.adjustment.into());
+    map.insert("item_charge".into(), value.item_charge_no.is_some().into());
     map
 }
 
-fn item_map(no: &str, item: &TriggerItem) -> Map {
+fn item_map(ledger: &Ledger, item: ItemId) -> Map {
+    let card = ledger.item(item);
+    let state = ledger.item_cost_state(item);
     let mut map = Map::new();
-    map.insert("no".into(), no.to_string().into());
-    map.insert("costing_method".into(), item.costing_method.into());
-    map.insert("item_category".into(), item.item_category.clone().into());
+    map.insert("no".into(), card.no.clone().into());
+    map.insert("costing_method".into(), card.costing_method.as_str().into());
+    map.insert(
+        "item_category".into(),
+        card.item_category.clone().unwrap_or_default().into(),
+    );
     map.insert(
         "inventory_posting_group".into(),
-        item.inventory_posting_group.clone().into(),
+        card.inventory_posting_group.clone().into(),
     );
     map.insert(
         "gen_prod_posting_group".into(),
-        item.gen_prod_posting_group.clone().into(),
+        card.gen_prod_posting_group.clone().into(),
     );
     map.insert(
         "allow_online_adjustment".into(),
-        item.allow_online_adjustment.into(),
+        state.allow_online_adjustment.into(),
     );
-    map.insert("cost_is_adjusted".into(), item.cost_is_adjusted.into());
+    map.insert("cost_is_adjusted".into(), state.cost_is_adjusted.into());
     map
 }
 
@@ -361,6 +366,11 @@ fn setting_name(setting: AutomaticCostAdjustment) -> &'static str {
 /// The sandboxed engine plus pure date helpers over ISO date strings.
 fn trigger_engine(limits: &RuleLimits) -> Engine {
     let mut engine = build_engine(limits);
+    engine.register_type_with_name::<BatchView>("Batch");
+    for name in ["work_date", "setting", "entries", "items"] {
+        engine.register_get(name, move |view: &mut BatchView| view.property(name));
+    }
+    engine.register_indexer_get(|view: &mut BatchView, name: &str| view.property(name));
     engine.register_fn(
         "add_days",
         |date: &str, days: i64| -> Result<String, Box<EvalAltResult>> {

@@ -677,7 +677,9 @@ impl Cells {
 
     fn date(&mut self, date: NaiveDate) {
         let buffer = self.text_buffer();
-        write!(buffer, "{}", date.format("%Y-%m-%d")).expect("writing to a string");
+        // `NaiveDate`'s Display is ISO `YYYY-MM-DD`, written directly (a strftime pattern is
+        // parsed again for every call: 15% of a dry run once).
+        write!(buffer, "{date}").expect("writing to a string");
     }
 
     fn optional_date(&mut self, date: Option<NaiveDate>) {

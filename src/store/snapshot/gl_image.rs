@@ -167,6 +167,16 @@ pub(super) fn decode_general_ledger(
             gl_entry_nos: start..end,
         })
         .collect();
+    let relations: Vec<GlItemLedgerRelation> = relations;
+    if let Some(pair) = relations
+        .windows(2)
+        .find(|pair| pair[0].gl_entry_no > pair[1].gl_entry_no)
+    {
+        return does_not_fit(format!(
+            "the G/L - item ledger relations are out of G/L entry order ({} after {})",
+            pair[1].gl_entry_no, pair[0].gl_entry_no
+        ));
+    }
     let bad_register = registers.iter().find(|register| {
         let range = &register.gl_entry_nos;
         range.start == 0 || range.start > range.end || range.end > entry_count + 1

@@ -241,26 +241,39 @@ impl SqliteStore {
         if let Some(found) = same_content {
             return Ok(Some(found.into_posted(JournalCollision::SameContent)));
         }
-        let mut statement = self
+        if journal.documents.is_empty() {
+            return Ok(None);
+        }
+        // Every document of the journal in one query (was one query per document): the
+        // documents go in as a JSON array of [line type, document no.] pairs, and the first of
+        // them (in the order of `documents`) that an earlier batch posted is the collision reported.
+        let wanted: Vec<[&str; 2]> = (journal.documents.iter())
+            .map(|document| [document.line_type.as_str(), document.document_no.as_str()])
+            .collect();
+        let wanted = serde_json::to_string(&wanted).expect("strings serialise");
+        let found = self
             .connection
             .prepare_cached(
-                "SELECT b.batch_id, j.name, b.committed_at FROM journal_document d \
+                "SELECT b.batch_id, j.name, b.committed_at, wanted.key \
+                 FROM json_each(?1) AS wanted \
+                 JOIN journal_document d ON d.line_type = wanted.value ->> 0 \
+                                        AND d.document_no = wanted.value ->> 1 \
                  JOIN journal j ON j.journal_id = d.journal_id \
                  JOIN posting_batch b ON b.journal_id = j.journal_id \
-                 WHERE d.line_type = ?1 AND d.document_no = ?2 ORDER BY b.batch_id LIMIT 1",
+                 ORDER BY wanted.key, b.batch_id LIMIT 1",
             )
+            .and_then(|mut statement| {
+                statement
+                    .query_row([&wanted], |row| {
+                        Ok((posted_journal(row)?, row.get::<_, i64>(3)?))
+                    })
+                    .optional()
+            })
             .map_err(fail)?;
-        for document in &journal.documents {
-            let found = statement
-                .query_row([&document.line_type, &document.document_no], posted_journal)
-                .optional()
-                .map_err(fail)?;
-            if let Some(found) = found {
-                let collision = JournalCollision::SameDocument(document.clone());
-                return Ok(Some(found.into_posted(collision)));
-            }
-        }
-        Ok(None)
+        Ok(found.map(|(found, index)| {
+            let document = journal.documents[index as usize].clone();
+            found.into_posted(JournalCollision::SameDocument(document))
+        }))
     }
 
     pub(super) fn visit_rows(
