@@ -78,9 +78,13 @@ fn parse_options() -> Result<Options, String> {
                 movements_given = true;
             }
             "--steps" => {
-                let chosen: Vec<String> = value()?.split(',').map(|s| s.trim().to_string()).collect();
+                let chosen: Vec<String> =
+                    value()?.split(',').map(|s| s.trim().to_string()).collect();
                 if let Some(unknown) = chosen.iter().find(|s| !STEPS.contains(&s.as_str())) {
-                    return Err(format!("unknown step {unknown:?}; the steps: {}", STEPS.join(",")));
+                    return Err(format!(
+                        "unknown step {unknown:?}; the steps: {}",
+                        STEPS.join(",")
+                    ));
                 }
                 options.steps = chosen;
             }
@@ -210,7 +214,8 @@ fn run_size(options: &Options, movements: usize, rows: &mut Vec<Row>) -> Result<
             .arg(&one)
             .arg(&history.one_journal);
         let check = |output: &Path, m: &Measured| {
-            check_valuation(&history, output, m).map(|exact| format!("{exact}; {}", database_size(&one, movements)))
+            check_valuation(&history, output, m)
+                .map(|exact| format!("{exact}; {}", database_size(&one, movements)))
         };
         step("post-one", command, &check)?;
     }
@@ -235,7 +240,11 @@ fn run_size(options: &Options, movements: usize, rows: &mut Vec<Row>) -> Result<
     let exit_zero = |output: &Path, m: &Measured| -> Result<String, String> {
         match m.exit {
             Some(0) => Ok("exit 0".to_string()),
-            _ => Err(format!("{} ({})", m.describe_exit(), first_error_line(output))),
+            _ => Err(format!(
+                "{} ({})",
+                m.describe_exit(),
+                first_error_line(output)
+            )),
         }
     };
     if wants("post-late-line") {
@@ -329,7 +338,11 @@ fn fresh_company(dir: &Path, history: &History) -> Result<(), String> {
             edited.push_str("accounting_period = [\n");
             for year in 2022..=2026 {
                 for month in 1..=12 {
-                    let new_year = if month == 1 { ", new_fiscal_year = true" } else { "" };
+                    let new_year = if month == 1 {
+                        ", new_fiscal_year = true"
+                    } else {
+                        ""
+                    };
                     edited.push_str(&format!(
                         "    {{ starting_date = {year}-{month:02}-01{new_year} }},\n"
                     ));
@@ -350,9 +363,14 @@ fn fresh_company(dir: &Path, history: &History) -> Result<(), String> {
 /// Compares the valuation of a JSON report with the oracle, item by item.
 fn check_valuation(history: &History, output: &Path, m: &Measured) -> Result<String, String> {
     if m.exit != Some(0) {
-        return Err(format!("{} ({})", m.describe_exit(), first_error_line(output)));
+        return Err(format!(
+            "{} ({})",
+            m.describe_exit(),
+            first_error_line(output)
+        ));
     }
-    let text = fs::read_to_string(output).map_err(|e| format!("cannot read {}: {e}", output.display()))?;
+    let text =
+        fs::read_to_string(output).map_err(|e| format!("cannot read {}: {e}", output.display()))?;
     let report: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| format!("the report is not JSON: {e}"))?;
     let rows = report["valuation"]["rows"]
@@ -382,7 +400,11 @@ fn check_valuation(history: &History, output: &Path, m: &Measured) -> Result<Str
             ));
         }
     }
-    differing.extend(books.keys().map(|item| format!("{item}: not in the oracle")));
+    differing.extend(
+        books
+            .keys()
+            .map(|item| format!("{item}: not in the oracle")),
+    );
     if differing.is_empty() {
         Ok(format!("{} items exact", history.expected.len()))
     } else {
@@ -428,13 +450,24 @@ fn print_table(rows: &[Row]) {
     for row in rows {
         println!(
             "| {} | {} | {:.2} | {:.2} | {:.0} | {} |",
-            row.movements, row.step, row.measured.wall, row.measured.cpu, row.measured.peak_mib, row.result
+            row.movements,
+            row.step,
+            row.measured.wall,
+            row.measured.cpu,
+            row.measured.peak_mib,
+            row.result
         );
     }
-    for movements in rows.iter().map(|row| row.movements).collect::<std::collections::BTreeSet<_>>() {
+    for movements in rows
+        .iter()
+        .map(|row| row.movements)
+        .collect::<std::collections::BTreeSet<_>>()
+    {
         let cpu_of = |step: &str| {
             rows.iter()
-                .find(|row| row.movements == movements && row.step == step && row.measured.exit == Some(0))
+                .find(|row| {
+                    row.movements == movements && row.step == step && row.measured.exit == Some(0)
+                })
                 .map(|row| row.measured.cpu)
         };
         if let Some(peer) = cpu_of("bean-check") {

@@ -87,7 +87,7 @@ fn assert_rejected(config: CompanyConfig, bad: JournalLine, expected_message: &s
     );
     // The ledger still works and numbers on from where it was.
     let outcome = post_ok(&mut ledger, purchase("2020-01-07", "FIFO", "1", "9"));
-    assert_eq!(outcome.lines[0].item_ledger_entry_nos, vec![6]);
+    assert_eq!(outcome.lines[0].item_ledger_entry_nos, 6..7);
     assert_invariants(&ledger);
 }
 

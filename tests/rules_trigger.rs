@@ -302,3 +302,50 @@ fn books_adjust_what_the_trigger_names_after_a_batch() {
     // Posted to the G/L at once, since automatic cost posting is on.
     assert_eq!(adjusted.cost_posting.gl_entries_created, 2);
 }
+
+#[test]
+fn the_batch_is_read_from_the_ledger_when_the_rule_reads_it() {
+    let mut ledger = Ledger::new(config_with(AutomaticCostAdjustment::Never));
+    let described = batch(
+        &mut ledger,
+        vec![
+            purchase("2020-01-10", "FIFO", "2", "5"),
+            purchase("2020-01-10", "LIFO", "3", "7"),
+            sale("2020-01-11", "FIFO", "1"),
+        ],
+        "2020-01-11",
+    );
+    // Read many times, by property and by index: the same entries each time (built once).
+    let rule = trigger(
+        r#"fn cost_adjustment_trigger(batch) {
+            let total = 0;
+            for i in 0..batch.entries.len() {
+                total += batch.entries[i].valued_quantity;
+                total += batch["entries"][i].cost_actual;
+            }
+            if batch["setting"] != "never" || batch.work_date != "2020-01-11" { return false; }
+            if total != 2 + 10 + 3 + 21 - 1 - 5 { return false; }
+            let sold = batch.entries.filter(|e| e.entry_type == "sale");
+            let picked = [sold[0].item];
+            for no in batch.items.keys() {
+                if batch.items[no].costing_method == "lifo" { picked.push(no); }
+            }
+            picked
+        }"#,
+    );
+    assert_eq!(
+        rule.decide(&ledger, &described).unwrap(),
+        items(&["FIFO", "LIFO"])
+    );
+    // A property the batch does not have is an error that lists the ones it has.
+    let error = trigger("fn cost_adjustment_trigger(batch) { batch[\"entry\"] }")
+        .decide(&ledger, &described)
+        .unwrap_err();
+    assert!(
+        error
+            .message
+            .contains("it has work_date, setting, entries and items"),
+        "{}",
+        error.message
+    );
+}

@@ -351,8 +351,10 @@ fn entries_cannot_be_changed_or_removed_through_sql() {
         "UPDATE item_ledger_entry SET quantity = 0 WHERE entry_no = 1",
         "DELETE FROM item_ledger_entry WHERE entry_no = 1",
         "UPDATE value_entry SET cost_amount_actual = 0",
-        "DELETE FROM gl_entry",
-        "UPDATE gl_entry SET amount = amount + 1 WHERE entry_no = 1",
+        "DELETE FROM gl_entry_data",
+        "UPDATE gl_entry_data SET amount = amount + 1 WHERE entry_no = 1",
+        "DELETE FROM gl_entry_rule",
+        "UPDATE gl_entry_rule SET rule_key = ''",
         "DELETE FROM posting_batch WHERE batch_id = 9",
         "UPDATE posting_batch SET chain_hash = 'x'",
         "DELETE FROM journal_line",
@@ -876,7 +878,7 @@ fn a_newer_schema_is_refused() {
             error,
             StoreError::SchemaVersion {
                 found: 99,
-                supported: 1,
+                supported: 2,
                 ..
             }
         ),

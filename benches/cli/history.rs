@@ -129,12 +129,17 @@ pub fn prepare(root: &Path, movements: usize) -> Result<History, String> {
 }
 
 fn read_movements(csv: &Path) -> Result<Vec<Movement>, String> {
-    let text = fs::read_to_string(csv).map_err(|e| format!("cannot read {}: {e}", csv.display()))?;
+    let text =
+        fs::read_to_string(csv).map_err(|e| format!("cannot read {}: {e}", csv.display()))?;
     let mut movements = Vec::new();
     for (index, line) in text.lines().enumerate().skip(1) {
         let fields: Vec<&str> = line.split(',').collect();
         let [_seq, arrival, date, item, kind, qty, unit_cost, unit_price] = fields[..] else {
-            return Err(format!("{}:{}: expected 8 fields", csv.display(), index + 1));
+            return Err(format!(
+                "{}:{}: expected 8 fields",
+                csv.display(),
+                index + 1
+            ));
         };
         movements.push(Movement {
             arrival: arrival
@@ -263,7 +268,8 @@ fn write_journal<'a>(
 }
 
 fn write_items<'a>(path: &Path, items: impl Iterator<Item = &'a String>) -> Result<(), String> {
-    let mut text = String::from("# The peer history's items: every one FIFO (benches/cli/history.rs).\n");
+    let mut text =
+        String::from("# The peer history's items: every one FIFO (benches/cli/history.rs).\n");
     for item in items {
         let _ = write!(
             text,

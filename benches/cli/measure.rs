@@ -36,10 +36,7 @@ pub fn run(mut command: Command, stdout_file: &Path, limit: Duration) -> Result<
     let stderr_path = stdout_file.with_extension("err");
     let stderr = File::create(&stderr_path)
         .map_err(|e| format!("cannot create {}: {e}", stderr_path.display()))?;
-    command
-        .stdin(Stdio::null())
-        .stdout(stdout)
-        .stderr(stderr);
+    command.stdin(Stdio::null()).stdout(stdout).stderr(stderr);
     let started = Instant::now();
     let child = command
         .spawn()

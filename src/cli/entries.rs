@@ -9,7 +9,7 @@ use stockpost::ledger::ItemId;
 use stockpost::report::entries::{
     application_rows, gl_entry_rows, item_ledger_entry_rows, value_entry_rows,
 };
-use stockpost::report::render::{render_csv, render_json, render_table, ReportRow};
+use stockpost::report::render::{render_csv, render_json, render_table, write_csv, ReportRow};
 
 use super::failure::CliError;
 use super::inputs::{write_stdout, Format, PostingArgs};
@@ -69,17 +69,37 @@ fn list(args: &EntriesArgs) -> Result<Vec<String>, CliError> {
     let (company, run) = args.posting.books(&args.journals, true)?;
     let item = item_filter(&run, args.item.as_deref())?;
     let ledger = &run.books.ledger;
-    let text = match args.table {
-        EntryTable::Item => render(&item_ledger_entry_rows(ledger, item), args.format),
-        EntryTable::Value => render(&value_entry_rows(ledger, item), args.format),
-        EntryTable::Application => render(&application_rows(ledger, item), args.format),
-        EntryTable::Gl => render(
-            &gl_entry_rows(&run.books, company.chart(), item),
+    let listed = match args.table {
+        EntryTable::Item => show(item_ledger_entry_rows(ledger, item), args.format),
+        EntryTable::Value => show(value_entry_rows(ledger, item), args.format),
+        EntryTable::Application => show(application_rows(ledger, item), args.format),
+        EntryTable::Gl => show(
+            gl_entry_rows(&run.books, company.chart(), item),
             args.format,
         ),
     };
-    write_stdout(&text)?;
-    Ok(Vec::new())
+    // The books are left to the process exit (freeing millions of entries one by one is slow).
+    std::mem::forget(run);
+    listed.map(|()| Vec::new())
+}
+
+/// Prints the rows. CSV into a file or pipe streams row by row, holding neither the rows nor
+/// the text (a listing of six million G/L entries held 5 GB); a table needs every row for its
+/// column widths, and a terminal gets its control characters shown, not obeyed.
+fn show<R: ReportRow>(rows: impl Iterator<Item = R>, format: Format) -> Result<(), CliError> {
+    use std::io::IsTerminal;
+    if format == Format::Csv && !std::io::stdout().is_terminal() {
+        let stdout = std::io::stdout().lock();
+        return match write_csv(rows, std::io::BufWriter::with_capacity(1 << 16, stdout)) {
+            Ok(()) => Ok(()),
+            Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            Err(error) => Err(CliError::input(format!(
+                "cannot write the listing: {error}"
+            ))),
+        };
+    }
+    let rows: Vec<R> = rows.collect();
+    write_stdout(&render(&rows, format))
 }
 
 fn item_filter(run: &Replay, item_no: Option<&str>) -> Result<Option<ItemId>, CliError> {

@@ -11,7 +11,7 @@ use clap::Args;
 use stockpost::report::entries::{
     application_rows, gl_entry_rows, item_ledger_entry_rows, value_entry_rows,
 };
-use stockpost::report::render::{render_csv, render_json};
+use stockpost::report::render::{render_json, write_csv};
 use stockpost::report::run::RunReport;
 
 use super::company::Company;
@@ -74,7 +74,9 @@ pub fn run(args: &PostArgs) -> ExitCode {
             .resolve(&args.journals, false)
             .and_then(|(company, journals, options)| {
                 let run = replay(&company, &journals, &options, &Progress::for_stderr())?;
-                print_run(&company, &run, args.format, args.output_dir.as_deref())
+                let problems = print_run(&company, &run, args.format, args.output_dir.as_deref());
+                exit_without_freeing(run);
+                problems
             })
     } else {
         post_stored(args)
@@ -93,7 +95,16 @@ fn post_stored(args: &PostArgs) -> Result<Vec<String>, CliError> {
         post_cost: args.posting.post_cost_mode(),
     };
     let (company, run) = post_to_store(&folder, &journals, &options)?;
-    print_run(&company, &run, args.format, args.output_dir.as_deref())
+    let problems = print_run(&company, &run, args.format, args.output_dir.as_deref());
+    exit_without_freeing(run);
+    problems
+}
+
+/// Leaves the books of a one-shot command to the process exit, which returns their memory at
+/// once: freeing millions of entries one by one took 8% of a dry run. Only for the commands a
+/// process runs once and then exits (never `watch`).
+fn exit_without_freeing(run: Replay) {
+    std::mem::forget(run);
 }
 
 /// Prints the run report; writes the entry tables to `output_dir` when given. Returns the
@@ -128,35 +139,35 @@ pub fn print_run(
     Ok(problems)
 }
 
-/// The entry tables as CSV files in `dir` (created if missing).
+/// The entry tables as CSV files in `dir` (created if missing), each streamed row by row.
 fn write_entry_files(company: &Company, run: &Replay, dir: &Path) -> Result<(), CliError> {
     let ledger = &run.books.ledger;
-    let files = [
-        (
-            "item_ledger_entries.csv",
-            render_csv(&item_ledger_entry_rows(ledger, None)),
-        ),
-        (
-            "value_entries.csv",
-            render_csv(&value_entry_rows(ledger, None)),
-        ),
-        (
-            "item_application_entries.csv",
-            render_csv(&application_rows(ledger, None)),
-        ),
-        (
-            "gl_entries.csv",
-            render_csv(&gl_entry_rows(&run.books, company.chart(), None)),
-        ),
-    ];
     let fail = |error: std::io::Error| {
         CliError::input(format!("cannot write to {}: {error}", dir.display()))
             .hint("pass an --output-dir you can write to")
     };
     std::fs::create_dir_all(dir).map_err(fail)?;
-    for (name, text) in files {
-        std::fs::write(dir.join(name), text).map_err(fail)?;
-    }
+    let file = |name: &str| {
+        std::fs::File::create(dir.join(name))
+            .map(std::io::BufWriter::new)
+            .map_err(fail)
+    };
+    write_csv(
+        item_ledger_entry_rows(ledger, None),
+        file("item_ledger_entries.csv")?,
+    )
+    .map_err(fail)?;
+    write_csv(value_entry_rows(ledger, None), file("value_entries.csv")?).map_err(fail)?;
+    write_csv(
+        application_rows(ledger, None),
+        file("item_application_entries.csv")?,
+    )
+    .map_err(fail)?;
+    write_csv(
+        gl_entry_rows(&run.books, company.chart(), None),
+        file("gl_entries.csv")?,
+    )
+    .map_err(fail)?;
     Ok(())
 }
 

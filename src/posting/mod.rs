@@ -27,6 +27,26 @@ pub struct PostingContext {
     pub work_date: NaiveDate,
 }
 
+/// How many item ledger entries a line of this kind creates (docs/journal.md, "Entry numbers").
+fn item_ledger_entries_created(kind: &JournalLineKind) -> usize {
+    match kind {
+        JournalLineKind::Purchase { .. }
+        | JournalLineKind::PurchaseReceipt { .. }
+        | JournalLineKind::PurchaseReturn { .. }
+        | JournalLineKind::Sale { .. }
+        | JournalLineKind::SalesShipment { .. }
+        | JournalLineKind::SalesReturn { .. }
+        | JournalLineKind::PositiveAdjustment { .. }
+        | JournalLineKind::NegativeAdjustment { .. } => 1,
+        JournalLineKind::Transfer { .. } => 2,
+        JournalLineKind::PurchaseInvoice { .. }
+        | JournalLineKind::SalesInvoice { .. }
+        | JournalLineKind::ItemCharge { .. }
+        | JournalLineKind::Revaluation { .. }
+        | JournalLineKind::StandardCostChange { .. } => 0,
+    }
+}
+
 /// What one batch created.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BatchOutcome {
@@ -37,7 +57,9 @@ impl BatchOutcome {
     pub fn item_ledger_entry_count(&self) -> usize {
         self.lines
             .iter()
-            .map(|line| line.item_ledger_entry_nos.len())
+            .map(|line| {
+                (line.item_ledger_entry_nos.end - line.item_ledger_entry_nos.start) as usize
+            })
             .sum()
     }
 
@@ -60,12 +82,13 @@ impl BatchOutcome {
 /// What one journal line created.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LineOutcome {
-    /// New item ledger entries, in creation order (a transfer creates the outbound leg first).
-    pub item_ledger_entry_nos: Vec<u64>,
+    /// New item ledger entries: a range of entry numbers, in creation order (a transfer creates
+    /// the outbound leg first). A range, not a list: a batch keeps one outcome per line.
+    pub item_ledger_entry_nos: Range<u64>,
     /// New value entries: a range of entry numbers.
     pub value_entry_nos: Range<u64>,
-    /// For revaluation lines: what was revalued.
-    pub revaluation: Option<RevaluationOutcome>,
+    /// For revaluation lines: what was revalued (boxed: the other lines do not carry its room).
+    pub revaluation: Option<Box<RevaluationOutcome>>,
 }
 
 /// The figures of a posted revaluation line.
@@ -126,7 +149,11 @@ impl Ledger {
         lines: &[JournalLine],
         context: &PostingContext,
     ) -> Result<BatchOutcome, PostingError> {
-        self.reserve_for_lines(lines.len());
+        let item_ledger_entries = lines
+            .iter()
+            .map(|line| item_ledger_entries_created(&line.kind))
+            .sum();
+        self.reserve_for_lines(item_ledger_entries, lines.len());
         let mut outcome = BatchOutcome {
             lines: Vec::with_capacity(lines.len()),
         };
@@ -142,6 +169,7 @@ impl Ledger {
         context: &PostingContext,
     ) -> Result<LineOutcome, PostingError> {
         let first_value_entry_no = self.next_value_entry_no();
+        let first_item_ledger_entry_no = self.next_item_ledger_entry_no();
         let mut posting = LinePosting::new(self, line, context)?;
         let mut outcome = LineOutcome::default();
         match &line.kind {
@@ -152,7 +180,7 @@ impl Ledger {
                 cost,
             } => {
                 let ile = posting.purchase(item, location, *quantity, *cost)?;
-                outcome.item_ledger_entry_nos.push(ile);
+                debug_assert_eq!(ile, first_item_ledger_entry_no);
             }
             JournalLineKind::PurchaseReceipt {
                 item,
@@ -161,7 +189,7 @@ impl Ledger {
                 direct_unit_cost,
             } => {
                 let ile = posting.purchase_receipt(item, location, *quantity, *direct_unit_cost)?;
-                outcome.item_ledger_entry_nos.push(ile);
+                debug_assert_eq!(ile, first_item_ledger_entry_no);
             }
             JournalLineKind::PurchaseInvoice {
                 receipt_entry_no,
@@ -184,7 +212,7 @@ impl Ledger {
                     *direct_unit_cost,
                     *applies_to_entry_no,
                 )?;
-                outcome.item_ledger_entry_nos.push(ile);
+                debug_assert_eq!(ile, first_item_ledger_entry_no);
             }
             JournalLineKind::Sale {
                 item,
@@ -201,7 +229,7 @@ impl Ledger {
                     *applies_to_entry_no,
                     true,
                 )?;
-                outcome.item_ledger_entry_nos.push(ile);
+                debug_assert_eq!(ile, first_item_ledger_entry_no);
             }
             JournalLineKind::SalesShipment {
                 item,
@@ -210,7 +238,7 @@ impl Ledger {
                 unit_price,
             } => {
                 let ile = posting.sale(item, location, *quantity, *unit_price, None, false)?;
-                outcome.item_ledger_entry_nos.push(ile);
+                debug_assert_eq!(ile, first_item_ledger_entry_no);
             }
             JournalLineKind::SalesInvoice {
                 shipment_entry_no,
@@ -233,7 +261,7 @@ impl Ledger {
                     *unit_price,
                     *applies_from_entry_no,
                 )?;
-                outcome.item_ledger_entry_nos.push(ile);
+                debug_assert_eq!(ile, first_item_ledger_entry_no);
             }
             JournalLineKind::PositiveAdjustment {
                 item,
@@ -242,7 +270,7 @@ impl Ledger {
                 unit_cost,
             } => {
                 let ile = posting.positive_adjustment(item, location, *quantity, *unit_cost)?;
-                outcome.item_ledger_entry_nos.push(ile);
+                debug_assert_eq!(ile, first_item_ledger_entry_no);
             }
             JournalLineKind::NegativeAdjustment {
                 item,
@@ -252,7 +280,7 @@ impl Ledger {
             } => {
                 let ile =
                     posting.negative_adjustment(item, location, *quantity, *applies_to_entry_no)?;
-                outcome.item_ledger_entry_nos.push(ile);
+                debug_assert_eq!(ile, first_item_ledger_entry_no);
             }
             JournalLineKind::Transfer {
                 item,
@@ -262,7 +290,10 @@ impl Ledger {
             } => {
                 let (out_leg, in_leg) =
                     posting.transfer(item, from_location, to_location, *quantity)?;
-                outcome.item_ledger_entry_nos.extend([out_leg, in_leg]);
+                debug_assert_eq!(
+                    (out_leg, in_leg),
+                    (first_item_ledger_entry_no, first_item_ledger_entry_no + 1)
+                );
             }
             JournalLineKind::ItemCharge {
                 item_charge_no,
@@ -276,7 +307,7 @@ impl Ledger {
                 scope,
                 target,
             } => {
-                outcome.revaluation = Some(posting.revaluation(item, scope, *target)?);
+                outcome.revaluation = Some(Box::new(posting.revaluation(item, scope, *target)?));
             }
             JournalLineKind::StandardCostChange {
                 item,
@@ -285,6 +316,8 @@ impl Ledger {
                 posting.standard_cost_change(item, *new_standard_cost)?;
             }
         }
+        outcome.item_ledger_entry_nos =
+            first_item_ledger_entry_no..self.next_item_ledger_entry_no();
         outcome.value_entry_nos = first_value_entry_no..self.next_value_entry_no();
         Ok(outcome)
     }

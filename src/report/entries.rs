@@ -336,42 +336,48 @@ impl ReportRow for GlEntryRow {
 }
 
 /// The item ledger entries, all or of one item.
-pub fn item_ledger_entry_rows(ledger: &Ledger, item: Option<ItemId>) -> Vec<ItemLedgerEntryRow> {
+pub fn item_ledger_entry_rows(
+    ledger: &Ledger,
+    item: Option<ItemId>,
+) -> impl Iterator<Item = ItemLedgerEntryRow> + '_ {
     ledger
         .item_ledger_entries()
         .iter()
-        .filter(|entry| item.is_none_or(|item| entry.item == item))
+        .filter(move |entry| item.is_none_or(|item| entry.item == item))
         .map(|entry| ItemLedgerEntryRow::new(ledger, entry))
-        .collect()
 }
 
 /// The value entries, all or of one item.
-pub fn value_entry_rows(ledger: &Ledger, item: Option<ItemId>) -> Vec<ValueEntryRow> {
+pub fn value_entry_rows(
+    ledger: &Ledger,
+    item: Option<ItemId>,
+) -> impl Iterator<Item = ValueEntryRow> + '_ {
     ledger
         .value_entries()
         .iter()
-        .filter(|entry| item.is_none_or(|item| entry.item == item))
+        .filter(move |entry| item.is_none_or(|item| entry.item == item))
         .map(|entry| ValueEntryRow::new(ledger, entry))
-        .collect()
 }
 
 /// The item application entries, all or of one item.
-pub fn application_rows(ledger: &Ledger, item: Option<ItemId>) -> Vec<ApplicationRow> {
+pub fn application_rows(
+    ledger: &Ledger,
+    item: Option<ItemId>,
+) -> impl Iterator<Item = ApplicationRow> + '_ {
     ledger
         .item_application_entries()
         .iter()
-        .filter(|entry| item.is_none_or(|item| application_item(ledger, entry) == Some(item)))
+        .filter(move |entry| item.is_none_or(|item| application_item(ledger, entry) == Some(item)))
         .map(|entry| ApplicationRow::new(ledger, entry))
-        .collect()
 }
 
 /// The G/L entries, all or those fed by value entries of one item.
-pub fn gl_entry_rows(
-    books: &Books,
-    chart: &ChartOfAccounts,
+pub fn gl_entry_rows<'b>(
+    books: &'b Books,
+    chart: &'b ChartOfAccounts,
     item: Option<ItemId>,
-) -> Vec<GlEntryRow> {
-    let fed_by_item = |entry: &&GlEntry| {
+) -> impl Iterator<Item = GlEntryRow> + 'b {
+    let fed_by_item = move |entry: &&GlEntry| {
         item.is_none_or(|item| {
             books
                 .general_ledger
@@ -386,7 +392,6 @@ pub fn gl_entry_rows(
         .iter()
         .filter(fed_by_item)
         .map(|entry| GlEntryRow::new(books, chart, entry))
-        .collect()
 }
 
 /// The item of an application row: that of its inbound entry.

@@ -109,6 +109,21 @@ fn format_line<R: ReportRow>(cells: &[String], widths: &[usize]) -> String {
     line
 }
 
+/// Writes the rows as CSV with a header row, one row at a time (what [`render_csv`] returns,
+/// without holding the rows or the text: a listing of millions of entries streams).
+pub fn write_csv<R: ReportRow>(
+    rows: impl Iterator<Item = R>,
+    out: impl std::io::Write,
+) -> std::io::Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    let header: Vec<&str> = R::COLUMNS.iter().map(|c| c.name).collect();
+    writer.write_record(&header)?;
+    for row in rows {
+        writer.write_record(spreadsheet_safe_record(&row.cells()))?;
+    }
+    writer.flush()
+}
+
 /// The rows as CSV with a header row (RFC 4180 quoting).
 pub fn render_csv<R: ReportRow>(rows: &[R]) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());

@@ -459,7 +459,7 @@ fn record_step_checks(
     );
     let created = outcome
         .as_ref()
-        .map(|o| o.item_ledger_entry_nos.clone())
+        .map(|o| o.item_ledger_entry_nos.clone().collect::<Vec<u64>>())
         .unwrap_or_default();
     let stated = [
         ("ile", step.step.ile, 0),

@@ -194,7 +194,7 @@ pub enum StoreError {
     #[error("{path} is not a stockpost company database: {detail}")]
     NotACompany { path: String, detail: String },
     #[error(
-        "company database {path} has schema version {found}; this stockpost reads version {supported}"
+        "company database {path} has schema version {found}, written by a newer stockpost; this one reads versions up to {supported}: use the newer stockpost"
     )]
     SchemaVersion {
         path: String,

@@ -5,6 +5,7 @@
 //! `BEGIN IMMEDIATE` transaction. The schema is `schema.sql`; `docs/store.md` explains it.
 
 mod errors;
+mod migrate;
 mod read;
 mod write;
 
@@ -21,8 +22,9 @@ use super::{
 pub use errors::classify;
 pub use write::chain_hash;
 
-/// The schema version this stockpost writes and reads.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The schema version this stockpost writes; older versions are read as they are and upgraded
+/// when opened for writing (`migrate`).
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The schema, applied once when a company database is created.
 const SCHEMA_SQL: &str = include_str!("schema.sql");
@@ -53,6 +55,8 @@ pub struct SqliteStore {
     options: OpenOptions,
     company_id: String,
     scales: Scales,
+    /// [`SCHEMA_VERSION`], or an older version when opened read-only.
+    schema_version: u32,
 }
 
 impl SqliteStore {
@@ -110,14 +114,20 @@ impl SqliteStore {
             Ok(_) => {}
         }
         errors::check_not_truncated(path)?;
-        let connection = connect(path, options)?;
-        let (company_id, scales) = read_meta(&connection, &shown, options)?;
+        let mut connection = connect(path, options)?;
+        let (company_id, scales, mut schema_version) = read_meta(&connection, &shown, options)?;
+        if schema_version < SCHEMA_VERSION && !options.read_only {
+            migrate::upgrade(&mut connection)
+                .map_err(|error| classify(&shown, options.busy_timeout_ms, error))?;
+            schema_version = SCHEMA_VERSION;
+        }
         Ok(SqliteStore {
             connection,
             path: shown,
             options,
             company_id,
             scales,
+            schema_version,
         })
     }
 
@@ -306,7 +316,7 @@ fn read_meta(
     connection: &Connection,
     path: &str,
     options: OpenOptions,
-) -> Result<(String, Scales), StoreError> {
+) -> Result<(String, Scales, u32), StoreError> {
     let fail = |error| classify(path, options.busy_timeout_ms, error);
     let has_meta: Option<i64> = connection
         .query_row(
@@ -359,7 +369,7 @@ fn read_meta(
             detail: format!("store_meta names the application {application}"),
         });
     }
-    if schema_version != SCHEMA_VERSION {
+    if schema_version > SCHEMA_VERSION || schema_version < migrate::OLDEST_UPGRADABLE {
         return Err(StoreError::SchemaVersion {
             path: path.to_string(),
             found: schema_version,
@@ -367,14 +377,14 @@ fn read_meta(
         });
     }
     let scales = Scales { amount, quantity };
-    Ok((company_id, scales))
+    Ok((company_id, scales, schema_version))
 }
 
 impl CompanyStore for SqliteStore {
     fn head(&self) -> Result<StoreHead, StoreError> {
         Ok(StoreHead {
             company_id: self.company_id.clone(),
-            schema_version: SCHEMA_VERSION,
+            schema_version: self.schema_version,
             last_batch: self.last_batch()?,
         })
     }

@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 
 use crate::books::Books;
 use crate::config::CompanyConfig;
-use crate::store::rows::{scaled_integer, visit_rows, RowKeys, Scales};
+use crate::store::rows::{scaled_integer, visit_rows, RowKeys, Scales, GL_ENTRY_RULE_COLUMNS};
 use crate::store::{
     BatchId, BooksDelta, EntryTable, JournalText, NewBatch, ReconciliationSummary, RowValue,
     SourceSet, StoreError, StoreMarks,
@@ -310,6 +310,9 @@ impl BatchWriter<'_> {
         if range.is_empty() {
             return Ok(());
         }
+        if table == EntryTable::GlEntry {
+            return self.write_gl_entries(delta, range, batch_id);
+        }
         let keys = if table == EntryTable::GlQueue {
             RowKeys::Entries(&delta.queue_added)
         } else {
@@ -322,6 +325,75 @@ impl BatchWriter<'_> {
                 .map(|_| ())
                 .map_err(|error| self.store_error(error))
         })?;
+        Ok(())
+    }
+
+    /// INSERTs the batch's G/L entries into `gl_entry_data`, each referring to its rule in
+    /// `gl_entry_rule` (added there the first time the rule chooses an account).
+    fn write_gl_entries(
+        &self,
+        delta: &BooksDelta<'_>,
+        range: std::ops::Range<u64>,
+        batch_id: BatchId,
+    ) -> Result<(), WriteError> {
+        let columns = EntryTable::GlEntry.columns();
+        let entry_columns = &columns[..columns.len() - GL_ENTRY_RULE_COLUMNS];
+        let names: Vec<&str> = std::iter::once("entry_no")
+            .chain(entry_columns.iter().copied())
+            .chain(["rule_id", "batch_id"])
+            .collect();
+        let placeholders: Vec<String> = (1..=names.len()).map(|n| format!("?{n}")).collect();
+        let mut insert = self.transaction.prepare_cached(&format!(
+            "INSERT INTO gl_entry_data ({}) VALUES ({})",
+            names.join(", "),
+            placeholders.join(", ")
+        ))?;
+        let mut insert_rule = self.transaction.prepare_cached(
+            "INSERT OR IGNORE INTO gl_entry_rule (rule_set_hash, rule_file, rule_function, \
+             rule_key) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        let mut find_rule = self.transaction.prepare_cached(
+            "SELECT rule_id FROM gl_entry_rule WHERE rule_set_hash = ?1 AND rule_file = ?2 \
+             AND rule_function = ?3 AND rule_key = ?4",
+        )?;
+        // The rule ids this batch has used: a batch's entries come from a few dozen rules.
+        let mut rule_ids: rustc_hash::FxHashMap<Vec<RowValue>, i64> = Default::default();
+        let batch_id = batch_id as i64;
+        visit_rows(
+            delta.books,
+            EntryTable::GlEntry,
+            RowKeys::Positions(range),
+            self.scales,
+            &mut |key, values| {
+                let (entry, rule) = values.split_at(entry_columns.len());
+                let rule_id = match rule_ids.get(rule) {
+                    Some(&rule_id) => rule_id,
+                    None => {
+                        let rule_id = insert_rule
+                            .execute(rusqlite::params_from_iter(rule))
+                            .and_then(|_| {
+                                find_rule
+                                    .query_row(rusqlite::params_from_iter(rule), |row| row.get(0))
+                            })
+                            .map_err(|error| self.store_error(error))?;
+                        rule_ids.insert(rule.to_vec(), rule_id);
+                        rule_id
+                    }
+                };
+                insert
+                    .raw_bind_parameter(1, key as i64)
+                    .and_then(|_| {
+                        for (index, value) in entry.iter().enumerate() {
+                            insert.raw_bind_parameter(index + 2, value)?;
+                        }
+                        insert.raw_bind_parameter(entry.len() + 2, rule_id)?;
+                        insert.raw_bind_parameter(entry.len() + 3, batch_id)?;
+                        insert.raw_execute()
+                    })
+                    .map(|_| ())
+                    .map_err(|error| self.store_error(error))
+            },
+        )?;
         Ok(())
     }
 
