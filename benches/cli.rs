@@ -36,7 +36,8 @@ use history::History;
 use measure::Measured;
 
 /// The steps, in the order they run (each later one uses the company the earlier ones built).
-const STEPS: [&str; 9] = [
+const STEPS: [&str; 10] = [
+    "config",
     "dry-run",
     "post-one",
     "post-batched",
@@ -116,6 +117,18 @@ struct Row {
 }
 
 fn main() -> ExitCode {
+    let mut args = std::env::args().skip(1);
+    if args.next().as_deref() == Some(history::PREPARE_ARG) {
+        let root = PathBuf::from(args.next().unwrap_or_default());
+        let movements = args.next().and_then(|n| n.parse().ok()).unwrap_or(0);
+        return match history::generate_and_convert(&root, movements) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("cli bench: {message}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let options = match parse_options() {
         Ok(options) => options,
         Err(message) => {
@@ -192,9 +205,38 @@ fn run_size(options: &Options, movements: usize, rows: &mut Vec<Row>) -> Result<
     };
     let valuation_exact = |output: &Path, m: &Measured| check_valuation(&history, output, m);
 
+    let exit_zero = |output: &Path, m: &Measured| -> Result<String, String> {
+        match m.exit {
+            Some(0) => Ok("exit 0".to_string()),
+            _ => Err(format!(
+                "{} ({})",
+                m.describe_exit(),
+                first_error_line(output)
+            )),
+        }
+    };
+    let template = history.dir.join("company-template");
+    fresh_company(&template, &history)?;
+    if wants("config") {
+        // The whole process on a one-line journal: reading the configuration of every item
+        // (10,000 at 1M movements), compiling the rules, posting one line.
+        let one_line = out.join("one-line.csv");
+        let text = fs::read_to_string(&history.one_journal)
+            .map_err(|e| format!("cannot read {}: {e}", history.one_journal.display()))?;
+        let two_lines: Vec<&str> = text.lines().take(2).collect();
+        fs::write(&one_line, two_lines.join("\n") + "\n")
+            .map_err(|e| format!("cannot write {}: {e}", one_line.display()))?;
+        let mut command = stockpost();
+        command
+            .args(["post", "--dry-run", "--company"])
+            .arg(&template)
+            .arg(&one_line);
+        let items = history.expected.len();
+        step("config", command, &|output: &Path, m: &Measured| {
+            exit_zero(output, m).map(|_| format!("{items} items configured, one line posted"))
+        })?;
+    }
     if wants("dry-run") {
-        let template = history.dir.join("company-template");
-        fresh_company(&template, &history)?;
         let mut command = stockpost();
         command
             .args(["post", "--dry-run", "--format", "json", "--company"])
@@ -237,16 +279,6 @@ fn run_size(options: &Options, movements: usize, rows: &mut Vec<Row>) -> Result<
         };
         step("post-batched", command, &check)?;
     }
-    let exit_zero = |output: &Path, m: &Measured| -> Result<String, String> {
-        match m.exit {
-            Some(0) => Ok("exit 0".to_string()),
-            _ => Err(format!(
-                "{} ({})",
-                m.describe_exit(),
-                first_error_line(output)
-            )),
-        }
-    };
     if wants("post-late-line") {
         let mut command = stockpost();
         command

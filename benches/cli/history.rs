@@ -61,8 +61,55 @@ pub fn generator() -> PathBuf {
     }
 }
 
-/// Generates (unless already there) and converts the history of `movements` under `root`.
+/// The argument that makes the bench binary generate and convert one history, then exit.
+pub const PREPARE_ARG: &str = "--prepare-history";
+
+/// The history of `movements` under `root`, generated and converted first when not there yet.
+///
+/// The heavy work runs in a child process (the bench binary with [`PREPARE_ARG`]): a child's
+/// peak memory as the kernel reports it starts from its parent's peak (the parent's memory
+/// until `exec`), so the parent stays small and every step's figure is the step's own.
 pub fn prepare(root: &Path, movements: usize) -> Result<History, String> {
+    let dir = root.join(format!("m{movements}"));
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find the bench binary: {e}"))?;
+    let status = Command::new(exe)
+        .arg(PREPARE_ARG)
+        .arg(root)
+        .arg(movements.to_string())
+        .status()
+        .map_err(|e| format!("cannot start the preparing child: {e}"))?;
+    if !status.success() {
+        return Err(format!(
+            "preparing the history of {movements} movements failed: {status}"
+        ));
+    }
+    let journals = dir.join("journals");
+    let batches_dir = journals.join("batches");
+    let one_journal = journals.join("history.csv");
+    let text = fs::read(&one_journal)
+        .map_err(|e| format!("cannot read {}: {e}", one_journal.display()))?;
+    let journal_lines = text.iter().filter(|&&b| b == b'\n').count() - 1;
+    drop(text);
+    let mut batches: Vec<PathBuf> = fs::read_dir(&batches_dir)
+        .map_err(|e| format!("cannot read {}: {e}", batches_dir.display()))?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .collect();
+    batches.sort();
+    Ok(History {
+        beancount: dir.join("history.beancount"),
+        expected: read_expected(&dir.join("history.expected_gen.json"))?,
+        late_invoice: journals.join("late.csv"),
+        items_toml: dir.join("items.toml"),
+        dir,
+        one_journal,
+        batches,
+        journal_lines,
+    })
+}
+
+/// The child's work: generates the history (unless there) and writes its journals (unless
+/// there).
+pub fn generate_and_convert(root: &Path, movements: usize) -> Result<(), String> {
     let dir = root.join(format!("m{movements}"));
     fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let prefix = dir.join("history");
@@ -87,45 +134,28 @@ pub fn prepare(root: &Path, movements: usize) -> Result<History, String> {
             return Err(format!("{} failed: {status}", script.display()));
         }
     }
-    let movements_read = read_movements(&csv)?;
-    let expected = read_expected(&expected_json)?;
     let journals = dir.join("journals");
     let batches_dir = journals.join("batches");
     let one_journal = journals.join("history.csv");
-    let late_invoice = journals.join("late.csv");
-    let items_toml = dir.join("items.toml");
-    let lines = journal_lines(&movements_read);
-    let journal_lines = lines.len() - 1; // the late invoice is posted on its own
-    if !one_journal.exists() || !batches_dir.exists() {
-        eprintln!("writing the journals of {movements} movements ...");
-        let _ = fs::remove_dir_all(&journals);
-        fs::create_dir_all(&batches_dir)
-            .map_err(|e| format!("cannot create {}: {e}", batches_dir.display()))?;
-        let (late, posted): (Vec<&JournalLine>, Vec<&JournalLine>) =
-            lines.iter().partition(|line| line.late);
-        write_journal(&one_journal, posted.iter().copied())?;
-        write_journal(&late_invoice, late.iter().copied())?;
-        for (index, chunk) in posted.chunks(LINES_PER_JOURNAL).enumerate() {
-            let path = batches_dir.join(format!("batch-{:05}.csv", index + 1));
-            write_journal(&path, chunk.iter().copied())?;
-        }
-        write_items(&items_toml, expected.keys())?;
+    if one_journal.exists() && batches_dir.exists() {
+        return Ok(());
     }
-    let mut batches: Vec<PathBuf> = fs::read_dir(&batches_dir)
-        .map_err(|e| format!("cannot read {}: {e}", batches_dir.display()))?
-        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-        .collect();
-    batches.sort();
-    Ok(History {
-        beancount: prefix.with_extension("beancount"),
-        dir,
-        one_journal,
-        batches,
-        late_invoice,
-        items_toml,
-        expected,
-        journal_lines,
-    })
+    eprintln!("writing the journals of {movements} movements ...");
+    let expected = read_expected(&expected_json)?;
+    let lines = journal_lines(&read_movements(&csv)?);
+    let _ = fs::remove_dir_all(&journals);
+    fs::create_dir_all(&batches_dir)
+        .map_err(|e| format!("cannot create {}: {e}", batches_dir.display()))?;
+    let (late, posted): (Vec<&JournalLine>, Vec<&JournalLine>) =
+        lines.iter().partition(|line| line.late);
+    write_journal(&journals.join("late.csv"), late.iter().copied())?;
+    for (index, chunk) in posted.chunks(LINES_PER_JOURNAL).enumerate() {
+        let path = batches_dir.join(format!("batch-{:05}.csv", index + 1));
+        write_journal(&path, chunk.iter().copied())?;
+    }
+    write_items(&dir.join("items.toml"), expected.keys())?;
+    // Written last: its presence says the conversion finished.
+    write_journal(&one_journal, posted.iter().copied())
 }
 
 fn read_movements(csv: &Path) -> Result<Vec<Movement>, String> {

@@ -119,7 +119,7 @@ pub fn write_csv<R: ReportRow>(
     let header: Vec<&str> = R::COLUMNS.iter().map(|c| c.name).collect();
     writer.write_record(&header)?;
     for row in rows {
-        writer.write_record(spreadsheet_safe_record(&row.cells()))?;
+        writer.write_record(spreadsheet_safe_record(row.cells()))?;
     }
     writer.flush()
 }

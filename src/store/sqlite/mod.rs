@@ -369,7 +369,7 @@ fn read_meta(
             detail: format!("store_meta names the application {application}"),
         });
     }
-    if schema_version > SCHEMA_VERSION || schema_version < migrate::OLDEST_UPGRADABLE {
+    if !(migrate::OLDEST_UPGRADABLE..=SCHEMA_VERSION).contains(&schema_version) {
         return Err(StoreError::SchemaVersion {
             path: path.to_string(),
             found: schema_version,
