@@ -2,7 +2,7 @@
 //! it was stored with, and check that it reproduces every stored row exactly and that the
 //! invariants of spec §9 hold.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 
 use crate::adjust::invariants::check_after_settle;
 use crate::books::Books;
@@ -97,30 +97,74 @@ fn verify_now(store: &SqliteStore, progress: &dyn Progress) -> Result<VerifyRepo
     Ok(report)
 }
 
+/// Replayed rows are made this many table positions at a time: the comparison holds one chunk,
+/// never a whole table (the six million G/L rows of a million movements were 6 GB as rows).
+const REPLAYED_ROWS_PER_CHUNK: u64 = 50_000;
+
+/// The replayed rows of one table in key order, made chunk by chunk.
+struct ReplayedRows<'b> {
+    books: &'b Books,
+    table: EntryTable,
+    scales: crate::store::rows::Scales,
+    next_position: u64,
+    end_position: u64,
+    chunk: std::collections::VecDeque<Row>,
+}
+
+impl<'b> ReplayedRows<'b> {
+    fn new(books: &'b Books, table: EntryTable, scales: crate::store::rows::Scales) -> Self {
+        let RowKeys::Positions(all) = RowKeys::all(books, table) else {
+            unreachable!("every row of a table is a range of positions")
+        };
+        ReplayedRows {
+            books,
+            table,
+            scales,
+            next_position: all.start,
+            end_position: all.end,
+            chunk: std::collections::VecDeque::new(),
+        }
+    }
+
+    /// The next row, made with its chunk when needed.
+    fn peek(&mut self) -> Result<Option<&Row>, crate::store::StoreError> {
+        while self.chunk.is_empty() && self.next_position < self.end_position {
+            let end = (self.next_position + REPLAYED_ROWS_PER_CHUNK).min(self.end_position);
+            let keys = RowKeys::Positions(self.next_position..end);
+            self.chunk = rows_of(self.books, self.table, keys, self.scales)?.into();
+            self.next_position = end;
+        }
+        Ok(self.chunk.front())
+    }
+
+    fn next(&mut self) -> Result<Option<Row>, crate::store::StoreError> {
+        self.peek()?;
+        Ok(self.chunk.pop_front())
+    }
+}
+
 fn compare_rows(
     store: &SqliteStore,
     books: &Books,
     report: &mut VerifyReport,
 ) -> Result<(), CompanyError> {
     for table in EntryTable::ALL {
-        let replayed: Vec<Row> = rows_of(books, table, RowKeys::all(books, table), store.scales())
-            .map_err(CompanyError::store)?;
-        let mut index = 0usize;
+        let mut replayed = ReplayedRows::new(books, table, store.scales());
         let mut compared = 0u64;
-        let mut stored_keys = HashSet::new();
         let columns = table.columns();
         store
             .read_rows(table, &mut |stored: Row| {
                 compared += 1;
-                stored_keys.insert(stored.key);
-                // Both sides are in key order: advance the replayed side to the stored key.
-                while index < replayed.len() && replayed[index].key < stored.key {
-                    if !stored_keys.contains(&replayed[index].key) {
-                        record(report, missing(table, &replayed[index], false));
+                // Both sides are in key order, each key once: a replayed row before the stored
+                // key is missing from the store.
+                while let Some(row) = replayed.peek()? {
+                    if row.key >= stored.key {
+                        break;
                     }
-                    index += 1;
+                    let row = replayed.next()?.expect("peeked");
+                    record(report, missing(table, &row, false));
                 }
-                match replayed.get(index) {
+                match replayed.peek()? {
                     Some(row) if row.key == stored.key => {
                         for (column, (left, right)) in
                             columns.iter().zip(stored.values.iter().zip(&row.values))
@@ -138,15 +182,15 @@ fn compare_rows(
                                 );
                             }
                         }
-                        index += 1;
+                        replayed.next()?;
                     }
                     _ => record(report, missing(table, &stored, true)),
                 }
                 Ok(())
             })
             .map_err(CompanyError::store)?;
-        for row in &replayed[index.min(replayed.len())..] {
-            record(report, missing(table, row, false));
+        while let Some(row) = replayed.next().map_err(CompanyError::store)? {
+            record(report, missing(table, &row, false));
         }
         report.rows_compared.push((table.sql_name(), compared));
     }
