@@ -490,8 +490,25 @@ impl StoredCompany {
             committed_at: now_rfc3339(),
             reconciliation: Some(reconciliation.clone()),
         };
-        let result = self.store.commit_batch(&batch, &delta);
         let after = delta.after;
+        // When a snapshot is due after this batch, its body (the bulk of the work) is encoded
+        // from the books, which no longer change, on a second thread while SQLite commits the
+        // batch; it is written, under the new batch's chain hash, only once the commit stands.
+        let snapshot_due =
+            snapshot_file::due_after(self.snapshot_policy, &after, &self.snapshot_marks);
+        let (books, recon, store) = (&self.books, &self.recon, &mut self.store);
+        let (result, encoded) = std::thread::scope(|scope| {
+            let encoding = snapshot_due.then(|| {
+                scope.spawn(|| crate::store::snapshot::encode_snapshot_body(books, recon))
+            });
+            let result = store.commit_batch(&batch, &delta);
+            let encoded = encoding.map(|encoding| {
+                encoding
+                    .join()
+                    .unwrap_or_else(|_| Err(std::io::Error::other("encoding the snapshot failed")))
+            });
+            (result, encoded)
+        });
         let batch_id = match result {
             Ok(batch_id) => batch_id,
             Err(error) => {
@@ -501,7 +518,14 @@ impl StoredCompany {
         };
         self.marks = after;
         self.head = self.store.head().map_err(CompanyError::store)?;
-        match snapshot_file::write_if_due(self) {
+        let written = match encoded {
+            None => Ok(false),
+            Some(Ok(body)) => snapshot_file::write_encoded(self, &body).map(|()| true),
+            Some(Err(error)) => Err(CompanyError::internal(format!(
+                "cannot encode the snapshot: {error}"
+            ))),
+        };
+        match written {
             Ok(true) => {
                 self.snapshot_marks = self.marks;
                 self.snapshot_batch = Some(batch_id);

@@ -14,7 +14,8 @@ use std::path::Path;
 use crate::books::Books;
 use crate::recon::ReconciliationState;
 use crate::store::snapshot::{
-    read_snapshot, read_snapshot_header, write_snapshot, SnapshotHeader, FORMAT_VERSION,
+    encode_snapshot_body, read_snapshot, read_snapshot_header, write_encoded_snapshot, EncodedBody,
+    SnapshotHeader, FORMAT_VERSION,
 };
 use crate::store::sqlite::SqliteStore;
 use crate::store::{BatchId, StoreHead, StoreMarks};
@@ -138,6 +139,12 @@ pub fn write_if_due(company: &StoredCompany) -> Result<bool, CompanyError> {
     Ok(true)
 }
 
+/// Whether a snapshot is due once the store holds `after` (the marks after the batch being
+/// committed), given the marks of the last snapshot.
+pub fn due_after(policy: SnapshotPolicy, after: &StoreMarks, at_snapshot: &StoreMarks) -> bool {
+    policy.is_due(after, at_snapshot)
+}
+
 /// Removes a temporary snapshot a writer killed midway left behind. Call it only while holding
 /// the company's writer lock: only a writer writes the temporary file.
 pub fn remove_stale_temporary(folder: &Path) {
@@ -146,6 +153,14 @@ pub fn remove_stale_temporary(folder: &Path) {
 
 /// Writes a snapshot of the books now (after the last stored batch).
 pub fn write(company: &StoredCompany) -> Result<(), CompanyError> {
+    let body = encode_snapshot_body(company.books(), company.reconciliation())
+        .map_err(|error| snapshot_error(company.folder(), error))?;
+    write_encoded(company, &body)
+}
+
+/// Writes a snapshot whose body was encoded from the books as they are now (after the last
+/// stored batch): through a temporary file, synced, then renamed.
+pub fn write_encoded(company: &StoredCompany, body: &EncodedBody) -> Result<(), CompanyError> {
     let Some(last) = &company.head().last_batch else {
         return Ok(());
     };
@@ -162,21 +177,11 @@ pub fn write(company: &StoredCompany) -> Result<(), CompanyError> {
     let temporary = folder.join(format!("{SNAPSHOT_FILE}.tmp"));
     let fail = |error: std::io::Error| {
         let _ = std::fs::remove_file(&temporary);
-        CompanyError::internal(format!(
-            "cannot write the snapshot {}: {error}",
-            path.display()
-        ))
-        .hint("the batch is stored; the next command opens by replay instead")
+        snapshot_error(folder, error)
     };
     let file = File::create(&temporary).map_err(fail)?;
     let mut writer = BufWriter::with_capacity(1 << 20, file);
-    write_snapshot(
-        &mut writer,
-        &header,
-        company.books(),
-        company.reconciliation(),
-    )
-    .map_err(fail)?;
+    write_encoded_snapshot(&mut writer, &header, body).map_err(fail)?;
     writer.flush().map_err(fail)?;
     let file = writer
         .into_inner()
@@ -187,4 +192,12 @@ pub fn write(company: &StoredCompany) -> Result<(), CompanyError> {
         let _ = directory.sync_all();
     }
     Ok(())
+}
+
+fn snapshot_error(folder: &Path, error: std::io::Error) -> CompanyError {
+    CompanyError::internal(format!(
+        "cannot write the snapshot {}: {error}",
+        folder.join(SNAPSHOT_FILE).display()
+    ))
+    .hint("the batch is stored; the next command opens by replay instead")
 }

@@ -114,12 +114,35 @@ pub fn write_snapshot(
     books: &Books,
     recon: &ReconciliationState,
 ) -> std::io::Result<()> {
+    let body = encode_snapshot_body(books, recon)?;
+    write_encoded_snapshot(w, header, &body)
+}
+
+/// The body of a snapshot of `books` and `recon`, for [`write_encoded_snapshot`]: the bulk of
+/// the work, which needs no header, so that it can run while the batch it follows is committed.
+pub fn encode_snapshot_body(
+    books: &Books,
+    recon: &ReconciliationState,
+) -> std::io::Result<EncodedBody> {
     if books.ledger.is_batch_open() {
         return Err(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
             "cannot snapshot the books while a batch is open",
         ));
     }
+    encode_body(books, recon).map(EncodedBody)
+}
+
+/// An encoded snapshot body (opaque: only [`write_encoded_snapshot`] writes it).
+pub struct EncodedBody(Vec<u8>);
+
+/// Writes a snapshot: the header, the checksum of header and body, the body.
+pub fn write_encoded_snapshot(
+    w: &mut impl Write,
+    header: &SnapshotHeader,
+    body: &EncodedBody,
+) -> std::io::Result<()> {
+    let body = &body.0;
     let header_bytes = postcard::to_stdvec(&HeaderFields {
         company_id: &header.company_id,
         batch_id: header.batch_id,
@@ -128,7 +151,6 @@ pub fn write_snapshot(
         rule_set_hash: &header.rule_set_hash,
     })
     .map_err(encode_error)?;
-    let body = encode_body(books, recon)?;
     let mut prefix = Vec::with_capacity(header_bytes.len() + 16);
     prefix.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
     prefix.extend_from_slice(&(header_bytes.len() as u32).to_le_bytes());
@@ -136,12 +158,12 @@ pub fn write_snapshot(
     prefix.extend_from_slice(&(body.len() as u64).to_le_bytes());
     let checksum = Sha256::new()
         .chain_update(&prefix)
-        .chain_update(&body)
+        .chain_update(body)
         .finalize();
     w.write_all(&MAGIC)?;
     w.write_all(&prefix)?;
     w.write_all(&checksum)?;
-    w.write_all(&body)?;
+    w.write_all(body)?;
     w.flush()
 }
 
