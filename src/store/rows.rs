@@ -607,6 +607,11 @@ pub fn register_source_name(source: GlRegisterSource) -> &'static str {
 
 /// `value` as an integer count of `10^-scale` steps, when it is one exactly and fits in i64.
 pub fn scaled_integer(value: Decimal, scale: u32) -> Option<i64> {
+    // The common case, no more decimals than the column: the mantissa times a power of ten.
+    if let Some(more) = scale.checked_sub(value.scale()) {
+        let factor = 10i128.checked_pow(more)?;
+        return i64::try_from(value.mantissa().checked_mul(factor)?).ok();
+    }
     let mut scaled = value;
     scaled.rescale(scale);
     if scaled.scale() != scale || scaled != value {
@@ -780,6 +785,10 @@ impl Cells {
     }
 
     fn decimal_text(&mut self, value: Decimal) {
+        if self.numbers_only {
+            *self.slot() = RowValue::Null;
+            return;
+        }
         let buffer = self.text_buffer();
         write!(buffer, "{}", without_negative_zero(value).normalize()).expect("writing");
     }
@@ -809,6 +818,14 @@ mod tests {
         assert_eq!(scaled_integer(dec!(12.345), 2), None);
         assert_eq!(scaled_integer(dec!(1.000005), 5), None);
         assert_eq!(scaled_integer(dec!(99999999999999999999), 2), None);
+        assert_eq!(scaled_integer(dec!(7), 5), Some(700000));
+        assert_eq!(scaled_integer(dec!(-0.00), 2), Some(0));
+        assert_eq!(
+            scaled_integer(dec!(92233720368547758.07), 2),
+            Some(i64::MAX)
+        );
+        assert_eq!(scaled_integer(dec!(92233720368547758.08), 2), None);
+        assert_eq!(scaled_integer(dec!(922337203685477580.8), 1), None);
         assert_eq!(from_scaled_integer(-1234, 2), dec!(-12.34));
     }
 
