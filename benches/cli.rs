@@ -221,9 +221,12 @@ fn run_size(options: &Options, movements: usize, rows: &mut Vec<Row>) -> Result<
         // The whole process on a one-line journal: reading the configuration of every item
         // (10,000 at 1M movements), compiling the rules, posting one line.
         let one_line = out.join("one-line.csv");
-        let text = fs::read_to_string(&history.one_journal)
+        let journal = fs::File::open(&history.one_journal)
             .map_err(|e| format!("cannot read {}: {e}", history.one_journal.display()))?;
-        let two_lines: Vec<&str> = text.lines().take(2).collect();
+        let two_lines: Vec<String> = std::io::BufRead::lines(std::io::BufReader::new(journal))
+            .take(2)
+            .collect::<Result<_, _>>()
+            .map_err(|e| format!("cannot read {}: {e}", history.one_journal.display()))?;
         fs::write(&one_line, two_lines.join("\n") + "\n")
             .map_err(|e| format!("cannot write {}: {e}", one_line.display()))?;
         let mut command = stockpost();
@@ -315,7 +318,7 @@ fn run_size(options: &Options, movements: usize, rows: &mut Vec<Row>) -> Result<
             .arg(&one);
         step("entries-gl", command, &|output: &Path, m: &Measured| {
             exit_zero(output, m)?;
-            let rows = count_lines(output)?.saturating_sub(1);
+            let rows = history::count_lines(output)?.saturating_sub(1);
             Ok(format!("{rows} G/L entries"))
         })?;
     }
@@ -459,11 +462,6 @@ fn database_size(company: &Path, movements: usize) -> String {
         bytes as f64 / (1024.0 * 1024.0),
         bytes as f64 / movements as f64
     )
-}
-
-fn count_lines(path: &Path) -> Result<usize, String> {
-    let text = fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    Ok(text.iter().filter(|&&b| b == b'\n').count())
 }
 
 fn first_error_line(output: &Path) -> String {

@@ -86,10 +86,7 @@ pub fn prepare(root: &Path, movements: usize) -> Result<History, String> {
     let journals = dir.join("journals");
     let batches_dir = journals.join("batches");
     let one_journal = journals.join("history.csv");
-    let text = fs::read(&one_journal)
-        .map_err(|e| format!("cannot read {}: {e}", one_journal.display()))?;
-    let journal_lines = text.iter().filter(|&&b| b == b'\n').count() - 1;
-    drop(text);
+    let journal_lines = count_lines(&one_journal)?.saturating_sub(1);
     let mut batches: Vec<PathBuf> = fs::read_dir(&batches_dir)
         .map_err(|e| format!("cannot read {}: {e}", batches_dir.display()))?
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
@@ -105,6 +102,24 @@ pub fn prepare(root: &Path, movements: usize) -> Result<History, String> {
         batches,
         journal_lines,
     })
+}
+
+/// The lines of a file, read a block at a time (the parent never holds a journal).
+pub fn count_lines(path: &Path) -> Result<usize, String> {
+    use std::io::Read;
+    let mut file =
+        fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut block = vec![0u8; 1 << 16];
+    let mut lines = 0;
+    loop {
+        let read = file
+            .read(&mut block)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        if read == 0 {
+            return Ok(lines);
+        }
+        lines += block[..read].iter().filter(|&&b| b == b'\n').count();
+    }
 }
 
 /// The child's work: generates the history (unless there) and writes its journals (unless
