@@ -197,3 +197,39 @@ fn entries_with_an_unknown_item_exits_2() {
     assert!(String::from_utf8_lossy(&output.stderr)
         .starts_with("error: item NOPE is not in the company's items.toml\n"));
 }
+
+#[test]
+fn the_streamed_csv_listing_holds_what_the_json_listing_holds() {
+    // CSV into a pipe streams row by row (`ReportRow::visit_cells`); JSON is built from the rows
+    // as a whole. Every cell of every G/L entry must agree.
+    let listed = json(&stockpost(&["entries", "gl", "--format", "json"]));
+    let listed = listed.as_array().unwrap();
+    let csv = stdout(&stockpost(&["entries", "gl", "--format", "csv"]));
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), listed.len());
+    assert_eq!(records.len(), 742, "the example run's G/L entries");
+    for (record, row) in records.iter().zip(listed) {
+        for (column, cell) in header.iter().zip(record.iter()) {
+            let expected = match &row[column.as_str()] {
+                Value::String(text) => text.clone(),
+                Value::Number(number) => number.to_string(),
+                other => panic!("{column}: unexpected {other}"),
+            };
+            if column == "amount" {
+                // JSON keeps the decimal as computed, CSV shows two decimals.
+                let parse = |text: &str| text.parse::<rust_decimal::Decimal>().unwrap();
+                assert_eq!(parse(cell), parse(&expected), "entry {}", &record[0]);
+                assert_eq!(cell.split('.').nth(1).map(str::len), Some(2));
+            } else {
+                assert_eq!(cell, expected, "entry {} column {column}", &record[0]);
+            }
+        }
+    }
+}

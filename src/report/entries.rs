@@ -280,10 +280,6 @@ pub struct GlEntryRow {
 
 impl GlEntryRow {
     pub fn new(books: &Books, chart: &ChartOfAccounts, entry: &GlEntry) -> Self {
-        let value_entries: Vec<u64> = books
-            .general_ledger
-            .value_entries_of(entry.entry_no)
-            .collect();
         GlEntryRow {
             entry_no: entry.entry_no,
             transaction_no: entry.transaction_no,
@@ -294,7 +290,7 @@ impl GlEntryRow {
             account_name: account_name(chart, &entry.account_no),
             account_role: entry.account_role.name(),
             amount: entry.amount,
-            value_entry_nos: join_numbers(&value_entries),
+            value_entry_nos: joined(books.general_ledger.value_entries_of(entry.entry_no)),
             rule_file: entry.provenance.rule_file.to_string(),
             rule_function: entry.provenance.rule_function.to_string(),
         }
@@ -332,6 +328,28 @@ impl ReportRow for GlEntryRow {
             self.rule_file.clone(),
             self.rule_function.clone(),
         ]
+    }
+
+    fn visit_cells(&self, visit: &mut dyn FnMut(&str)) {
+        let mut number = String::with_capacity(24);
+        let mut show = |visit: &mut dyn FnMut(&str), value: &dyn std::fmt::Display| {
+            use std::fmt::Write as _;
+            number.clear();
+            let _ = write!(number, "{value}");
+            visit(&number);
+        };
+        show(visit, &self.entry_no);
+        show(visit, &self.transaction_no);
+        show(visit, &self.register_no);
+        show(visit, &self.posting_date);
+        visit(&self.document_no);
+        visit(&self.account_no);
+        visit(&self.account_name);
+        visit(self.account_role);
+        visit(&amount(self.amount));
+        visit(&self.value_entry_nos);
+        visit(&self.rule_file);
+        visit(&self.rule_function);
     }
 }
 
@@ -409,11 +427,20 @@ pub fn account_name(chart: &ChartOfAccounts, account_no: &str) -> String {
 }
 
 pub(crate) fn join_numbers(numbers: &[u64]) -> String {
-    numbers
-        .iter()
-        .map(u64::to_string)
-        .collect::<Vec<_>>()
-        .join(";")
+    joined(numbers.iter().copied())
+}
+
+/// Numbers `;`-separated, written into one string.
+fn joined(numbers: impl Iterator<Item = u64>) -> String {
+    use std::fmt::Write as _;
+    let mut text = String::new();
+    for (index, number) in numbers.enumerate() {
+        if index > 0 {
+            text.push(';');
+        }
+        let _ = write!(text, "{number}");
+    }
+    text
 }
 
 fn yes_no(flag: bool) -> String {
