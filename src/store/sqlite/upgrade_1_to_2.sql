@@ -2,6 +2,8 @@
 -- it for writing (src/store/sqlite/migrate.rs). Version 2 stores which rule chose a G/L entry's
 -- account once per rule (gl_entry_rule) instead of on every G/L entry; the view gl_entry keeps
 -- the columns of version 1's table, so queries written for version 1 give the same rows.
+-- It repeats schema.sql's definitions of the version-2 tables on purpose: an upgrade step is
+-- frozen when it is written, while schema.sql moves on with later versions.
 
 CREATE TABLE gl_entry_rule (
     rule_id       INTEGER PRIMARY KEY,
