@@ -494,8 +494,7 @@ impl StoredCompany {
         // When a snapshot is due after this batch, its body (the bulk of the work) is encoded
         // from the books, which no longer change, on a second thread while SQLite commits the
         // batch; it is written, under the new batch's chain hash, only once the commit stands.
-        let snapshot_due =
-            snapshot_file::due_after(self.snapshot_policy, &after, &self.snapshot_marks);
+        let snapshot_due = self.snapshot_policy.is_due(&after, &self.snapshot_marks);
         let (books, recon, store) = (&self.books, &self.recon, &mut self.store);
         let (result, encoded) = std::thread::scope(|scope| {
             let encoding = snapshot_due.then(|| {

@@ -51,7 +51,9 @@ impl SnapshotPolicy {
         percent_of_history: 100,
     };
 
-    fn is_due(&self, now: &StoreMarks, at_snapshot: &StoreMarks) -> bool {
+    /// Whether a snapshot is due once the store holds `now`, the last one taken at
+    /// `at_snapshot`.
+    pub fn is_due(&self, now: &StoreMarks, at_snapshot: &StoreMarks) -> bool {
         let since = now.value_entries - at_snapshot.value_entries.min(now.value_entries);
         since >= self.min_value_entries
             && since.saturating_mul(100) >= now.value_entries * self.percent_of_history
@@ -125,24 +127,6 @@ fn check_header(
             header.batch_id
         )),
     }
-}
-
-/// Writes a snapshot when the policy says it is due.
-pub fn write_if_due(company: &StoredCompany) -> Result<bool, CompanyError> {
-    if !company
-        .snapshot_policy()
-        .is_due(&company.marks(), &company.snapshot_marks())
-    {
-        return Ok(false);
-    }
-    write(company)?;
-    Ok(true)
-}
-
-/// Whether a snapshot is due once the store holds `after` (the marks after the batch being
-/// committed), given the marks of the last snapshot.
-pub fn due_after(policy: SnapshotPolicy, after: &StoreMarks, at_snapshot: &StoreMarks) -> bool {
-    policy.is_due(after, at_snapshot)
 }
 
 /// Removes a temporary snapshot a writer killed midway left behind. Call it only while holding
