@@ -2,8 +2,8 @@
 //! the shared peer history (`../shared/bench/gen_inventory.py`) at 100k and 1M movements.
 //!
 //! Every step is the release `stockpost` binary in its own process, measured by the kernel (wall,
-//! user + system CPU, peak resident memory; `benches/cli/measure.rs`): `post --dry-run` of one
-//! journal; `post` into a fresh store, one journal and journals of 1,000 lines; opening the
+//! user + system CPU, peak resident memory; `benches/cli/measure.rs`): a one-line dry run on the
+//! company's configuration (10,000 items at 1M); `post --dry-run` of one journal; `post` into a fresh store, one journal and journals of 1,000 lines; opening the
 //! company and posting one more line (a late purchase invoice); `adjust`; `reconcile`;
 //! `entries gl --format csv`; `verify`. The valuation each posting prints is checked per item
 //! against the generator's oracle (`expected_gen.json`: quantity and value on hand, to the cent).

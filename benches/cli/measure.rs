@@ -1,6 +1,10 @@
 //! One step of the benchmark: the `stockpost` binary (or a peer) run as a user runs it, in its own
 //! process, measured by the kernel: wall time, user + system CPU and peak resident memory
 //! (`wait4`'s `rusage` of that child alone), with a time limit after which it is killed.
+//!
+//! The kernel's peak for a child starts from its parent's peak (the memory the child shares
+//! until `exec`), so the parent must stay small: `history::prepare` does the heavy work in a
+//! child of its own.
 
 use std::fs::File;
 use std::path::Path;
