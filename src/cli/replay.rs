@@ -152,6 +152,7 @@ fn post_journal_file(
         parse_journal(&journal.name, &journal.text).map_err(|error| failed(error.to_string()))?;
     let before = Counts::of(&run.books);
     let marks = StoreMarks::of(&run.books);
+    let line_count = lines.len() as u64;
     let mut queued = 0;
     if let Some(work_date) = options.work_date.or_else(|| last_posting_date(&lines)) {
         let context = PostingContext { work_date };
@@ -160,7 +161,7 @@ fn post_journal_file(
         let posted = stockpost::contain::contain(|| -> Result<u64, CliError> {
             let posting = run
                 .books
-                .post_journal(&lines, &context, accounts)
+                .post_journal_lines(lines, &context, accounts)
                 .map_err(|error| failed(error.to_string()))?;
             Ok(posting.queued_value_entries
                 + run_trigger(company, run, &posting, work_date, accounts)?)
@@ -177,7 +178,7 @@ fn post_journal_file(
         check_new_rows_fit(&run.books, &marks, Scales::for_config(&company.config))
             .map_err(|error| failed(error.to_string()))?;
     }
-    let step = before.step(&run.books, &journal.name, lines.len() as u64, queued);
+    let step = before.step(&run.books, &journal.name, line_count, queued);
     run.steps.push(step);
     Ok(())
 }
