@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use stockpost::company::folder::journal_text;
+use stockpost::company::folder::parse_journal_file;
 use stockpost::company::{
     CompanyError, CompanyErrorKind, OpenMode, Progress, StoredCompany, DATABASE_FILE,
 };
@@ -131,8 +131,11 @@ pub fn post_to_store(
             journals.len()
         ));
         let before = Counts::of(session.books());
-        let posted = journal_text(&journal.name, journal.text.clone())
-            .and_then(|text| session.post_journal(&text, options.work_date));
+        // Parsed once, its lines handed to the posting (they were parsed twice, and the text
+        // copied twice, before).
+        let posted = parse_journal_file(&journal.name, journal.text.clone()).and_then(|parsed| {
+            session.post_parsed_journal(&parsed.journal, parsed.lines, options.work_date)
+        });
         let committed = posted.map_err(|error| stored_failure(error, journals, index))?;
         let mut queued = 0;
         if let Some(posting) = &committed.outcome.journal {

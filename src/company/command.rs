@@ -71,15 +71,16 @@ pub fn run_command(
         ),
         _ => None,
     };
-    run_command_on_lines(books, company, command, lines.as_deref())
+    run_command_on_lines(books, company, command, lines)
 }
 
-/// [`run_command`] with the journal's lines parsed by the caller.
+/// [`run_command`] with the journal's lines parsed by the caller, handed over: they are freed
+/// once the sub-ledger holds their entries (`Books::post_journal_lines`).
 pub fn run_command_on_lines(
     books: &mut Books,
     company: &LoadedCompany,
     command: &BatchCommand,
-    lines: Option<&[JournalLine]>,
+    lines: Option<Vec<JournalLine>>,
 ) -> Result<CommandOutcome, CommandError> {
     run_command_with_rules(
         books,
@@ -98,7 +99,7 @@ pub fn run_command_with_rules(
     rules: &RuleSet,
     trigger: Option<&AdjustmentTrigger>,
     command: &BatchCommand,
-    lines: Option<&[JournalLine]>,
+    lines: Option<Vec<JournalLine>>,
 ) -> Result<CommandOutcome, CommandError> {
     // Journals are range-checked when read, so accepted lines do not overflow; if a long
     // history still drives an amount past what Decimal holds, the batch is refused, never
@@ -125,7 +126,7 @@ fn run_command_unguarded(
     rules: &RuleSet,
     trigger: Option<&AdjustmentTrigger>,
     command: &BatchCommand,
-    lines: Option<&[JournalLine]>,
+    lines: Option<Vec<JournalLine>>,
 ) -> Result<CommandOutcome, CommandError> {
     let accounts = RuleSetAccounts::new(rules);
     let mut outcome = CommandOutcome::default();
@@ -140,7 +141,7 @@ fn run_command_unguarded(
                 work_date: *work_date,
             };
             let posting = books
-                .post_journal(lines, &context, &accounts)
+                .post_journal_lines(lines, &context, &accounts)
                 .map_err(|error| CommandError {
                     message: error.to_string(),
                     books_changed: false,

@@ -27,7 +27,7 @@ use crate::store::{
 use super::command::{run_command, run_command_on_lines, CommandOutcome};
 use super::definition::{database_path, CompanyDefinition, LoadedCompany};
 use super::error::CompanyError;
-use super::folder::{parse_journal_file, ParsedJournal};
+use super::folder::parse_journal_file;
 use super::progress::{Progress, Quiet};
 use super::snapshot_file::{self, RestoredBooks, SnapshotPolicy};
 use super::writer_lock::{LockError, WriterLock};
@@ -329,20 +329,20 @@ impl StoredCompany {
         work_date: Option<NaiveDate>,
     ) -> Result<CommittedBatch, CompanyError> {
         let parsed = parse_journal_file(&journal.name, journal.text.clone())?;
-        self.post_parsed_journal(&parsed, work_date)
+        self.post_parsed_journal(&parsed.journal, parsed.lines, work_date)
     }
 
-    /// [`post_journal`](Self::post_journal) with the lines parsed once by the caller
-    /// ([`parse_journal_file`]).
+    /// [`post_journal`](Self::post_journal) with the journal parsed once by the caller
+    /// ([`parse_journal_file`]); its lines are handed over and freed once posted.
     pub fn post_parsed_journal(
         &mut self,
-        parsed: &ParsedJournal,
+        journal: &JournalText,
+        lines: Vec<JournalLine>,
         work_date: Option<NaiveDate>,
     ) -> Result<CommittedBatch, CompanyError> {
         // Held until the batch is stored: the duplicate check and the posting see the books
         // as the last writer left them.
         let _lock = self.begin_write()?;
-        let journal = &parsed.journal;
         if let Some(posted) = self
             .store
             .find_posted_journal(journal)
@@ -360,7 +360,7 @@ impl StoredCompany {
             )));
         }
         let Some(work_date) =
-            work_date.or_else(|| parsed.lines.iter().map(|line| line.posting_date).max())
+            work_date.or_else(|| lines.iter().map(|line| line.posting_date).max())
         else {
             return Err(
                 CompanyError::input(format!("journal {} has no lines", journal.name))
@@ -370,7 +370,7 @@ impl StoredCompany {
         self.commit(
             BatchCommand::PostJournal { work_date },
             Some(journal),
-            Some(&parsed.lines),
+            Some(lines),
         )
     }
 
@@ -456,7 +456,7 @@ impl StoredCompany {
         &mut self,
         command: BatchCommand,
         journal: Option<&JournalText>,
-        lines: Option<&[JournalLine]>,
+        lines: Option<Vec<JournalLine>>,
     ) -> Result<CommittedBatch, CompanyError> {
         let before = self.marks;
         let outcome = run_command_on_lines(&mut self.books, &self.company, &command, lines)

@@ -620,7 +620,7 @@ pub fn run_rule_scenario(
         completed: false,
         failures: Vec::new(),
     };
-    let run = |books: &mut Books, command: &BatchCommand, lines: Option<&[JournalLine]>| {
+    let run = |books: &mut Books, command: &BatchCommand, lines: Option<Vec<JournalLine>>| {
         run_command_with_rules(books, company.rules, company.trigger, command, lines)
     };
     for journal in &scenario.journals {
@@ -629,7 +629,7 @@ pub fn run_rule_scenario(
             continue;
         };
         let command = BatchCommand::PostJournal { work_date };
-        match run(&mut books, &command, Some(&journal.lines)) {
+        match run(&mut books, &command, Some(journal.lines.clone())) {
             Ok(posted) => record_problems(&posted, &mut failures),
             Err(error) => {
                 failures.push(ScenarioFailure::Posting {

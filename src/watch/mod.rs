@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use notify::RecursiveMode;
 use notify_debouncer_full::{new_debouncer, DebounceEventResult};
 
-use crate::company::folder::journal_text;
+use crate::company::folder::{journal_text, parse_journal_file};
 use crate::company::{CompanyError, CompanyErrorKind, OpenMode, Progress, Quiet, StoredCompany};
 use crate::report::terminal::for_terminal;
 use crate::rules::diff::{mapping_changes, MappingChange};
@@ -465,15 +465,18 @@ impl Watcher {
 
     fn post_inbox_file_unguarded(&mut self, path: &Path, text: String) {
         let name = inbox_name(path);
-        let journal = match journal_text(&name, text) {
-            Ok(journal) => journal,
+        let (journal, lines) = match parse_journal_file(&name, text) {
+            Ok(parsed) => (parsed.journal, parsed.lines),
             Err(error) => {
                 self.reject(path, &name, &error_report(&error));
                 return;
             }
         };
         let before = self.session().marks();
-        match self.session_mut().post_journal(&journal, None) {
+        match self
+            .session_mut()
+            .post_parsed_journal(&journal, lines, None)
+        {
             Ok(committed) => {
                 let after = self.session().marks();
                 let receipt = receipt(
