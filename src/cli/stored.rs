@@ -12,7 +12,7 @@ use stockpost::company::{
     CompanyError, CompanyErrorKind, OpenMode, Progress, StoredCompany, DATABASE_FILE,
 };
 use stockpost::glpost::CostPostingMode;
-use stockpost::report::steps::AdjustmentSummary;
+use stockpost::report::steps::{AdjustmentSummary, StepRow};
 use stockpost::store::BatchCommand;
 
 use super::company::Company;
@@ -119,6 +119,40 @@ pub fn post_to_store(
     options: &ReplayOptions,
 ) -> Result<(Company, Replay), CliError> {
     let mut session = open(folder, false)?;
+    // One snapshot at the end of the command when it stores several batches, not one after
+    // each quarter of growth: the books it encodes are the same, only later.
+    let several = journals.len() > 1 || options.adjust || options.post_cost.is_some();
+    if several {
+        session.defer_snapshots();
+    }
+    let posted = post_batches(&mut session, journals, options);
+    if several {
+        // Also after a journal that failed: the journals before it are stored.
+        session.write_deferred_snapshot();
+    }
+    let (steps, problems, adjustment) = posted?;
+    let (company, books, _) = session.into_parts();
+    Ok((
+        company,
+        Replay {
+            books,
+            steps,
+            adjustment,
+            problems,
+        },
+    ))
+}
+
+/// What `post_to_store` stored: the steps, the problems found, the adjustment's summary.
+type Posted = (Vec<StepRow>, Vec<String>, Option<AdjustmentSummary>);
+
+/// The batches of `post_to_store`: each journal, then the adjustment and the queue's posting
+/// when asked; stops at the first journal that fails.
+fn post_batches(
+    session: &mut StoredCompany,
+    journals: &[JournalFile],
+    options: &ReplayOptions,
+) -> Result<Posted, CliError> {
     let mut steps = Vec::new();
     let mut problems = Vec::new();
     let mut adjustment = None;
@@ -209,16 +243,7 @@ pub fn post_to_store(
             skipped.len() as u64,
         ));
     }
-    let (company, books, _) = session.into_parts();
-    Ok((
-        company,
-        Replay {
-            books,
-            steps,
-            adjustment,
-            problems,
-        },
-    ))
+    Ok((steps, problems, adjustment))
 }
 
 fn note_limit_hits(problems: &mut Vec<String>, summary: &AdjustmentSummary) {

@@ -76,6 +76,9 @@ pub struct StoredCompany {
     /// The store marks when the snapshot was taken (or the books were empty).
     snapshot_marks: StoreMarks,
     snapshot_policy: SnapshotPolicy,
+    /// Set while a command posts several batches: the snapshot they make due is written once,
+    /// after the last (`write_deferred_snapshot`), not after each.
+    snapshots_deferred: bool,
     /// Why the snapshot was not used, or could not be written.
     snapshot_note: Option<String>,
     /// Why the company runs under the last stored definition instead of the folder's.
@@ -196,6 +199,7 @@ impl StoredCompany {
             } else {
                 SnapshotPolicy::default()
             },
+            snapshots_deferred: false,
             snapshot_note,
             definition_note,
             read_only: mode.read_only,
@@ -494,7 +498,8 @@ impl StoredCompany {
         // When a snapshot is due after this batch, its body (the bulk of the work) is encoded
         // from the books, which no longer change, on a second thread while SQLite commits the
         // batch; it is written, under the new batch's chain hash, only once the commit stands.
-        let snapshot_due = self.snapshot_policy.is_due(&after, &self.snapshot_marks);
+        let snapshot_due =
+            !self.snapshots_deferred && self.snapshot_policy.is_due(&after, &self.snapshot_marks);
         let (books, recon, store) = (&self.books, &self.recon, &mut self.store);
         let (result, encoded) = std::thread::scope(|scope| {
             let encoding = snapshot_due.then(|| {
@@ -547,6 +552,33 @@ impl StoredCompany {
         self.snapshot_marks = self.marks;
         self.snapshot_batch = self.head.last_batch.as_ref().map(|batch| batch.batch_id);
         Ok(())
+    }
+
+    /// Defers the snapshots the next batches make due until [`write_deferred_snapshot`]: for a
+    /// command that stores many batches in a row (`post` with many journals), where a snapshot
+    /// after every quarter of growth was a full encoding of the books each time (1M movements in
+    /// journals of 1,000 lines: 16 of them).
+    ///
+    /// [`write_deferred_snapshot`]: Self::write_deferred_snapshot
+    pub fn defer_snapshots(&mut self) {
+        self.snapshots_deferred = true;
+    }
+
+    /// Ends [`defer_snapshots`](Self::defer_snapshots) and writes the snapshot if the batches
+    /// stored since the last one make it due. The batches are stored already: a snapshot that
+    /// cannot be written is noted (`snapshot_note`), only making the next open slower.
+    pub fn write_deferred_snapshot(&mut self) {
+        self.snapshots_deferred = false;
+        if self.poisoned
+            || !self
+                .snapshot_policy
+                .is_due(&self.marks, &self.snapshot_marks)
+        {
+            return;
+        }
+        if let Err(error) = self.write_snapshot() {
+            self.snapshot_note = Some(error.message);
+        }
     }
 
     /// When snapshots are written after a command.
