@@ -133,8 +133,15 @@ pub fn encode_snapshot_body(
     encode_body(books, recon).map(EncodedBody)
 }
 
-/// An encoded snapshot body (opaque: only [`write_encoded_snapshot`] writes it).
-pub struct EncodedBody(Vec<u8>);
+/// An encoded snapshot body (opaque: only [`write_encoded_snapshot`] writes it): its sections,
+/// each already with its length, in file order.
+pub struct EncodedBody(Vec<Vec<u8>>);
+
+impl EncodedBody {
+    fn len(&self) -> usize {
+        self.0.iter().map(Vec::len).sum()
+    }
+}
 
 /// Writes a snapshot: the header, the checksum of header and body, the body.
 pub fn write_encoded_snapshot(
@@ -142,7 +149,6 @@ pub fn write_encoded_snapshot(
     header: &SnapshotHeader,
     body: &EncodedBody,
 ) -> std::io::Result<()> {
-    let body = &body.0;
     let header_bytes = postcard::to_stdvec(&HeaderFields {
         company_id: &header.company_id,
         batch_id: header.batch_id,
@@ -156,44 +162,51 @@ pub fn write_encoded_snapshot(
     prefix.extend_from_slice(&(header_bytes.len() as u32).to_le_bytes());
     prefix.extend_from_slice(&header_bytes);
     prefix.extend_from_slice(&(body.len() as u64).to_le_bytes());
-    let checksum = Sha256::new()
-        .chain_update(&prefix)
-        .chain_update(body)
-        .finalize();
+    let mut checksum = Sha256::new().chain_update(&prefix);
+    for section in &body.0 {
+        checksum.update(section);
+    }
     w.write_all(&MAGIC)?;
     w.write_all(&prefix)?;
-    w.write_all(&checksum)?;
-    w.write_all(body)?;
+    w.write_all(&checksum.finalize())?;
+    for section in &body.0 {
+        w.write_all(section)?;
+    }
     w.flush()
 }
 
 /// The body: sections, each a little-endian u64 length and its postcard bytes, in the order of
 /// [`Section`]. The tables come first; the sections after them name texts by index and decode
-/// side by side.
-fn encode_body(books: &Books, recon: &ReconciliationState) -> std::io::Result<Vec<u8>> {
+/// side by side. Each section's image is encoded to bytes as soon as it is built and dropped
+/// then, so that the images of all sections are never in memory together, and the sections are
+/// never copied into one buffer (the snapshot of a million movements held the books, every
+/// image and a 446 MB body at once).
+fn encode_body(books: &Books, recon: &ReconciliationState) -> std::io::Result<Vec<Vec<u8>>> {
     let mut table = StringTable::default();
-    let ledger = ledger_image::encode_ledger(&books.ledger, &mut table);
-    let applications = ledger_image::encode_applications(&books.ledger);
-    let general_ledger = gl_image::encode_general_ledger(&books.general_ledger, &mut table);
-    let reconciliation = recon_image::encode_reconciliation(recon, &mut table);
-    let tables = table.into_tables();
-    let mut body = Vec::new();
-    append_section(&mut body, &tables)?;
-    append_section(&mut body, &ledger)?;
-    append_section(&mut body, &applications)?;
-    append_section(&mut body, &general_ledger)?;
-    append_section(&mut body, &reconciliation)?;
-    Ok(body)
+    let ledger = section(&ledger_image::encode_ledger(&books.ledger, &mut table))?;
+    let applications = section(&ledger_image::encode_applications(&books.ledger))?;
+    let general_ledger = section(&gl_image::encode_general_ledger(
+        &books.general_ledger,
+        &mut table,
+    ))?;
+    let reconciliation = section(&recon_image::encode_reconciliation(recon, &mut table))?;
+    let tables = section(&table.into_tables())?;
+    Ok(vec![
+        tables,
+        ledger,
+        applications,
+        general_ledger,
+        reconciliation,
+    ])
 }
 
-fn append_section(body: &mut Vec<u8>, value: &impl Serialize) -> std::io::Result<()> {
-    let at = body.len();
-    body.extend_from_slice(&[0; 8]);
-    let taken = std::mem::take(body);
-    *body = postcard::to_extend(value, taken).map_err(encode_error)?;
-    let len = (body.len() - at - 8) as u64;
-    body[at..at + 8].copy_from_slice(&len.to_le_bytes());
-    Ok(())
+/// One section: its length (u64, little-endian) and its postcard bytes.
+fn section(value: &impl Serialize) -> std::io::Result<Vec<u8>> {
+    let mut bytes = postcard::to_extend(value, vec![0; 8]).map_err(encode_error)?;
+    let len = (bytes.len() - 8) as u64;
+    bytes[..8].copy_from_slice(&len.to_le_bytes());
+    bytes.shrink_to_fit();
+    Ok(bytes)
 }
 
 /// The sections of the body, in order.
