@@ -203,7 +203,6 @@ fn run_size(options: &Options, movements: usize, rows: &mut Vec<Row>) -> Result<
         });
         Ok(())
     };
-    let valuation_exact = |output: &Path, m: &Measured| check_valuation(&history, output, m);
 
     let exit_zero = |output: &Path, m: &Measured| -> Result<String, String> {
         match m.exit {
@@ -240,24 +239,17 @@ fn run_size(options: &Options, movements: usize, rows: &mut Vec<Row>) -> Result<
         })?;
     }
     if wants("dry-run") {
-        let mut command = stockpost();
-        command
-            .args(["post", "--dry-run", "--format", "json", "--company"])
-            .arg(&template)
-            .arg(&history.one_journal);
+        let mut command = post_json(&template, std::slice::from_ref(&history.one_journal));
+        command.arg("--dry-run");
         let check = |output: &Path, m: &Measured| {
-            valuation_exact(output, m)
+            check_valuation(&history, output, m)
                 .map(|exact| format!("{} journal lines; {exact}", history.journal_lines))
         };
         step("dry-run", command, &check)?;
     }
     if wants("post-one") {
         fresh_company(&one, &history)?;
-        let mut command = stockpost();
-        command
-            .args(["post", "--format", "json", "--company"])
-            .arg(&one)
-            .arg(&history.one_journal);
+        let command = post_json(&one, std::slice::from_ref(&history.one_journal));
         let check = |output: &Path, m: &Measured| {
             check_valuation(&history, output, m)
                 .map(|exact| format!("{exact}; {}", database_size(&one, movements)))
@@ -266,11 +258,7 @@ fn run_size(options: &Options, movements: usize, rows: &mut Vec<Row>) -> Result<
     }
     if wants("post-batched") {
         fresh_company(&batched, &history)?;
-        let mut command = stockpost();
-        command
-            .args(["post", "--format", "json", "--company"])
-            .arg(&batched)
-            .args(&history.batches);
+        let command = post_json(&batched, &history.batches);
         let check = |output: &Path, m: &Measured| {
             check_valuation(&history, output, m).map(|exact| {
                 format!(
@@ -339,6 +327,16 @@ fn run_size(options: &Options, movements: usize, rows: &mut Vec<Row>) -> Result<
         }
     }
     Ok(all_good)
+}
+
+/// `stockpost post --format json --company COMPANY JOURNAL...` (the report the oracle checks).
+fn post_json(company: &Path, journals: &[PathBuf]) -> Command {
+    let mut command = stockpost();
+    command
+        .args(["post", "--format", "json", "--company"])
+        .arg(company)
+        .args(journals);
+    command
 }
 
 /// A company folder on the ch-kmu pack with the history's items, created afresh.

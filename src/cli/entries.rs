@@ -78,8 +78,7 @@ fn list(args: &EntriesArgs) -> Result<Vec<String>, CliError> {
             args.format,
         ),
     };
-    // The books are left to the process exit (freeing millions of entries one by one is slow).
-    std::mem::forget(run);
+    run.leave_to_process_exit();
     listed.map(|()| Vec::new())
 }
 

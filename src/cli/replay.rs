@@ -64,6 +64,15 @@ pub struct ReplayOptions {
     pub post_cost: Option<CostPostingMode>,
 }
 
+impl Replay {
+    /// Leaves the books of a one-shot command to the process exit, which returns their memory
+    /// at once: freeing millions of entries one by one took 8% of a dry run. Only for the
+    /// commands a process runs once and then exits (never `watch`).
+    pub fn leave_to_process_exit(self) {
+        std::mem::forget(self);
+    }
+}
+
 /// The books after a replay, with what each step did and the problems found.
 pub struct Replay {
     pub books: Books,

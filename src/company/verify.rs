@@ -12,7 +12,7 @@ use crate::ledger::ItemId;
 use crate::rules::posting::RuleSetAccounts;
 use crate::store::rows::{rows_of, RowKeys};
 use crate::store::sqlite::SqliteStore;
-use crate::store::{CompanyStore, EntryTable, Row, RowValue};
+use crate::store::{CompanyStore, EntryTable, Row, RowValue, StoreMarks};
 
 use super::error::CompanyError;
 use super::progress::Progress;
@@ -113,15 +113,12 @@ struct ReplayedRows<'b> {
 
 impl<'b> ReplayedRows<'b> {
     fn new(books: &'b Books, table: EntryTable, scales: crate::store::rows::Scales) -> Self {
-        let RowKeys::Positions(all) = RowKeys::all(books, table) else {
-            unreachable!("every row of a table is a range of positions")
-        };
         ReplayedRows {
             books,
             table,
             scales,
-            next_position: all.start,
-            end_position: all.end,
+            next_position: 0,
+            end_position: table.mark(&StoreMarks::of(books)),
             chunk: std::collections::VecDeque::new(),
         }
     }

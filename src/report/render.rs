@@ -122,38 +122,48 @@ pub fn write_csv<R: ReportRow>(
     rows: impl Iterator<Item = R>,
     out: impl std::io::Write,
 ) -> std::io::Result<()> {
-    let mut writer = csv::Writer::from_writer(out);
-    let header: Vec<&str> = R::COLUMNS.iter().map(|c| c.name).collect();
-    writer.write_record(&header)?;
+    let mut writer = csv_writer::<R, _>(out)?;
     for row in rows {
-        let mut failed = None;
-        row.visit_cells(&mut |cell| {
-            if failed.is_none() {
-                failed = writer.write_field(spreadsheet_safe(cell).as_ref()).err();
-            }
-        });
-        if let Some(error) = failed {
-            return Err(error.into());
-        }
-        writer.write_record(None::<&[u8]>)?;
+        write_csv_row(&mut writer, &row)?;
     }
     writer.flush()
 }
 
 /// The rows as CSV with a header row (RFC 4180 quoting).
 pub fn render_csv<R: ReportRow>(rows: &[R]) -> String {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let header: Vec<&str> = R::COLUMNS.iter().map(|c| c.name).collect();
     // Writing to a Vec cannot fail; a failure here would be a bug in the csv crate.
-    writer.write_record(&header).expect("in-memory CSV");
+    let mut writer = csv_writer::<R, _>(Vec::new()).expect("in-memory CSV");
     for row in rows {
-        let cells = row.cells();
-        writer
-            .write_record(spreadsheet_safe_record(&cells))
-            .expect("in-memory CSV");
+        write_csv_row(&mut writer, row).expect("in-memory CSV");
     }
     let bytes = writer.into_inner().expect("in-memory CSV");
     String::from_utf8(bytes).expect("cells are UTF-8")
+}
+
+/// A CSV writer that has written the header row of `R`.
+fn csv_writer<R: ReportRow, W: std::io::Write>(out: W) -> std::io::Result<csv::Writer<W>> {
+    let mut writer = csv::Writer::from_writer(out);
+    let header: Vec<&str> = R::COLUMNS.iter().map(|c| c.name).collect();
+    writer.write_record(&header)?;
+    Ok(writer)
+}
+
+/// One row, each cell made spreadsheet-safe.
+fn write_csv_row<R: ReportRow, W: std::io::Write>(
+    writer: &mut csv::Writer<W>,
+    row: &R,
+) -> std::io::Result<()> {
+    let mut failed = None;
+    row.visit_cells(&mut |cell| {
+        if failed.is_none() {
+            failed = writer.write_field(spreadsheet_safe(cell).as_ref()).err();
+        }
+    });
+    if let Some(error) = failed {
+        return Err(error.into());
+    }
+    writer.write_record(None::<&[u8]>)?;
+    Ok(())
 }
 
 /// A CSV cell as a spreadsheet will show it, never run it.

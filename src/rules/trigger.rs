@@ -246,44 +246,54 @@ impl BatchView {
         match name {
             "work_date" => Ok(self.batch.work_date.to_string().into()),
             "setting" => Ok(setting_name(self.setting).into()),
-            "entries" => self.built(name, |ledger, batch| {
-                batch.value_entries(ledger).map(|value| Dynamic::from_map(entry_map(ledger, value))).collect::<Array>().into()
-            }),
-            "items" => self.built(name, |ledger, batch| {
-                let mut items = Map::new();
-                for value in batch.value_entries(ledger) {
-                    let no = ledger.item_no(value.item);
-                    if !items.contains_key(no) {
-                        items.insert(no.into(), Dynamic::from_map(item_map(ledger, value.item)));
-                    }
-                }
-                items.into()
-            }),
-            _ => Err(format!("the batch has no property \"{name}\"; it has work_date, setting, entries and items").into()),
+            "entries" => built(&self.entries, &self.batch, entries_array),
+            "items" => built(&self.items, &self.batch, items_map),
+            _ => Err(format!(
+                "the batch has no property \"{name}\"; it has work_date, setting, entries and \
+                 items"
+            )
+            .into()),
         }
     }
+}
 
-    fn built(
-        &self,
-        name: &str,
-        build: impl FnOnce(&Ledger, &TriggerBatch) -> Dynamic,
-    ) -> Result<Dynamic, Box<EvalAltResult>> {
-        let cell = if name == "entries" {
-            &self.entries
-        } else {
-            &self.items
-        };
-        if let Some(value) = cell.get() {
-            return Ok(value.clone());
-        }
-        if !LEDGER_OF_BATCH.is_set() {
-            return Err("the batch can only be read while the trigger rule runs".into());
-        }
-        let value = LEDGER_OF_BATCH
-            .with(|ledger| build(ledger, &self.batch))
-            .into_shared();
-        Ok(cell.get_or_init(|| value).clone())
+/// The value in `cell`, built from the ledger of the call on first reading and shared after.
+fn built(
+    cell: &OnceLock<Dynamic>,
+    batch: &TriggerBatch,
+    build: fn(&Ledger, &TriggerBatch) -> Dynamic,
+) -> Result<Dynamic, Box<EvalAltResult>> {
+    if let Some(value) = cell.get() {
+        return Ok(value.clone());
     }
+    if !LEDGER_OF_BATCH.is_set() {
+        return Err("the batch can only be read while the trigger rule runs".into());
+    }
+    let value = LEDGER_OF_BATCH
+        .with(|ledger| build(ledger, batch))
+        .into_shared();
+    Ok(cell.get_or_init(|| value).clone())
+}
+
+/// `batch.entries`: the batch's value entries, oldest first.
+fn entries_array(ledger: &Ledger, batch: &TriggerBatch) -> Dynamic {
+    let entries: Array = batch
+        .value_entries(ledger)
+        .map(|value| Dynamic::from_map(entry_map(ledger, value)))
+        .collect();
+    entries.into()
+}
+
+/// `batch.items`: the items the batch touched, by item no.
+fn items_map(ledger: &Ledger, batch: &TriggerBatch) -> Dynamic {
+    let mut items = Map::new();
+    for value in batch.value_entries(ledger) {
+        let no = ledger.item_no(value.item);
+        if !items.contains_key(no) {
+            items.insert(no.into(), Dynamic::from_map(item_map(ledger, value.item)));
+        }
+    }
+    items.into()
 }
 
 fn entry_map(ledger: &Ledger, value: &ValueEntry) -> Map {

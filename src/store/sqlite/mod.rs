@@ -117,8 +117,22 @@ impl SqliteStore {
         let mut connection = connect(path, options)?;
         let (company_id, scales, mut schema_version) = read_meta(&connection, &shown, options)?;
         if schema_version < SCHEMA_VERSION && !options.read_only {
-            migrate::upgrade(&mut connection)
-                .map_err(|error| classify(&shown, options.busy_timeout_ms, error))?;
+            migrate::upgrade(&mut connection).map_err(|error| {
+                match classify(&shown, options.busy_timeout_ms, error) {
+                    // Locked and read-only already say what to do; anything else says what
+                    // was being done, and that nothing of it was kept.
+                    StoreError::Sqlite { path, detail } => StoreError::Sqlite {
+                        path,
+                        detail: format!(
+                            "upgrading it from schema version {schema_version} to \
+                             {SCHEMA_VERSION} failed, and nothing was changed: {detail}; free \
+                             disk space or restore a backup, then run the command again (read-only \
+                             commands read version {schema_version} as it is)"
+                        ),
+                    },
+                    other => other,
+                }
+            })?;
             schema_version = SCHEMA_VERSION;
         }
         Ok(SqliteStore {
